@@ -1,0 +1,103 @@
+// The validated, resolved configuration every other module receives. Secrets are read
+// from their *_file keys by the loader; durations are milliseconds.
+import type { Mac } from "../model/types.js";
+
+export interface SshSettings {
+  user: string;
+  /** PEM/OpenSSH private key text. */
+  privateKey: string;
+  passphrase?: string;
+  /** known_hosts text in OpenSSH format; host keys are verified against it. */
+  knownHosts: string;
+  knownHostsFile: string;
+  timeoutMs: number;
+  keepaliveIntervalMs: number;
+}
+
+export interface NodeConfig {
+  name: string;
+  host: string;
+  /** SSH port (default 22). */
+  port: number;
+  interface: string;
+  /** Static MAC from config; then SSH is optional for reading. */
+  mac?: Mac;
+  /** VIPs assumed held when the node is not read over SSH (default: every VIP). */
+  holds?: string[];
+  /** Read this node over SSH (false when it has a static MAC and no ssh section exists). */
+  ssh: boolean;
+}
+
+export type SnmpTable = "auto" | "ipNetToPhysical" | "ipNetToMedia";
+
+export interface SnmpV3User {
+  user: string;
+  level: "noAuthNoPriv" | "authNoPriv" | "authPriv";
+  authProtocol: "md5" | "sha" | "sha224" | "sha256" | "sha384" | "sha512";
+  authKey?: string;
+  privProtocol: "des" | "aes" | "aes256b" | "aes256r";
+  privKey?: string;
+}
+
+export interface SnmpRouterConfig {
+  type: "snmp";
+  name: string;
+  host: string;
+  port: number;
+  version: 2 | 3;
+  community: string;
+  v3?: SnmpV3User;
+  table: SnmpTable;
+  timeoutMs: number;
+  retries: number;
+}
+
+export type RouterPlatform = "linux" | "cisco-ios" | "arista-eos" | "cisco-nxos" | "junos";
+
+export interface SshRouterConfig {
+  type: "ssh";
+  name: string;
+  host: string;
+  port: number;
+  platform: RouterPlatform;
+  /** Override of the platform's command (validated: no shell metacharacters). */
+  command?: string;
+  /** SSH settings for this router: its own user/key or the global ones. */
+  ssh: SshSettings;
+  timeoutMs: number;
+}
+
+export type RouterConfig = SnmpRouterConfig | SshRouterConfig;
+
+export type GarpMode = "both" | "reply" | "request";
+
+export interface RemediationConfig {
+  /** Bearer token; null disables /remediate. */
+  token: string | null;
+  /** Where the token came from, for messages (never the token itself). */
+  tokenSource: "token_file" | "env" | "demo" | null;
+  garpMode: GarpMode;
+  /** arping -c */
+  garpCount: number;
+  cooldownMs: number;
+  verifyTimeoutMs: number;
+  verifyIntervalMs: number;
+  /** JSON-lines audit log; null: audit lines go to the log only. */
+  auditLogFile: string | null;
+  /** Preferred node per VIP. */
+  preferred: Record<string, string>;
+  maxBodyBytes: number;
+}
+
+export interface Config {
+  vips: string[];
+  nodes: NodeConfig[];
+  routers: RouterConfig[];
+  /** null when no node or router is read over SSH. */
+  ssh: SshSettings | null;
+  remediation: RemediationConfig;
+  /** Upper bound for one collection round (each source also has its own timeout). */
+  scrapeTimeoutMs: number;
+  /** Path the config came from, for messages; "<demo>" / "<scenario FILE>" for simulations. */
+  source: string;
+}

@@ -1,0 +1,175 @@
+// Plain data shared by sources, the pure model, metrics and remediation. No I/O here.
+
+/** A MAC address, always lower-case colon form: "aa:bb:cc:dd:ee:ff". */
+export type Mac = string;
+
+// ---------------------------------------------------------------------------
+// What the sources return (src/sources/*). Plain data, never metrics.
+// ---------------------------------------------------------------------------
+
+/** One complete ARP entry of a router for one VIP. Incomplete/invalid entries are not reported. */
+export interface ArpEntry {
+  vip: string;
+  mac: Mac;
+  /** A static (configured) entry: a GARP cannot move it. */
+  static: boolean;
+  /** Router interface the entry sits on, when the source knows it (ifIndex or name). */
+  interface?: string;
+}
+
+/** A router's ARP entries for the requested VIPs. A VIP without a complete entry is absent. */
+export interface RouterReading {
+  router: string;
+  entries: ArpEntry[];
+}
+
+/** A node's interface as read over SSH (`ip -j addr show dev IF`, `/sys/class/net/IF/address`). */
+export interface NodeInventory {
+  node: string;
+  mac: Mac | null;
+  /** Addresses on the interface, without prefix length. */
+  addresses: string[];
+}
+
+/** Runs one command on a remote host (an SSH connection). */
+export interface ExecResult {
+  /** Exit code; null when the command was killed by a signal. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+export interface CommandRunner {
+  exec(command: string, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// Observation: one collection round, input of analyze().
+// ---------------------------------------------------------------------------
+
+export interface ObservedNode {
+  name: string;
+  /** The node's inventory was read in this round (or it needs none: static MAC, no SSH). */
+  up: boolean;
+  /** Its MAC: read now, else configured, else last known. null when never known. */
+  mac: Mac | null;
+  /** VIPs present on its interface. Empty when down. */
+  holds: string[];
+  error?: string;
+}
+
+export interface ObservedRouter {
+  name: string;
+  /** null when the router could not be read this round. */
+  reading: RouterReading | null;
+  error?: string;
+}
+
+export interface Observation {
+  vips: string[];
+  nodes: ObservedNode[];
+  routers: ObservedRouter[];
+}
+
+// ---------------------------------------------------------------------------
+// Analysis: output of analyze(observation). Everything the metrics and `check` show.
+// ---------------------------------------------------------------------------
+
+export interface VipView {
+  vip: string;
+  /** The router has a complete ARP entry for the VIP. */
+  present: boolean;
+  mac: Mac | null;
+  /** Node owning that MAC; null when absent or the MAC belongs to no known node. */
+  node: string | null;
+  static: boolean;
+  /** The node the router sends the VIP to has it on its interface (false: blackholed). */
+  ownerHoldsVip: boolean;
+}
+
+export interface RouterAnalysis {
+  router: string;
+  ok: boolean;
+  error?: string;
+  /** One per configured VIP, in config order. Empty when !ok. */
+  vips: VipView[];
+  /** VIPs the router maps to each configured node's MAC; every configured node present (0 too). */
+  counts: Record<string, number>;
+  /** VIPs with a complete entry. */
+  resolved: number;
+  /** Moves needed to spread the resolved VIPs evenly over the up nodes. */
+  moves: number;
+  /** moves / resolved, 0 when resolved is 0. */
+  imbalanceRatio: number;
+}
+
+export type AnomalyKind =
+  | "router-unreachable"
+  | "node-down"
+  | "missing-entry"
+  | "unknown-mac"
+  | "blackholed"
+  | "vip-not-held"
+  | "node-owns-no-vips"
+  | "imbalanced"
+  | "routers-disagree"
+  | "static-entry";
+
+export interface Anomaly {
+  kind: AnomalyKind;
+  router?: string;
+  vip?: string;
+  node?: string;
+  /** One sentence an engineer can act on. */
+  message: string;
+}
+
+export interface Analysis {
+  vips: string[];
+  nodes: ObservedNode[];
+  /** Up nodes holding each VIP (every configured VIP is a key). */
+  holders: Record<string, string[]>;
+  routers: RouterAnalysis[];
+  anomalies: Anomaly[];
+  /** Every router readable, every node up, every VIP resolved to a holder, ratio 0 everywhere. */
+  healthy: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Plan: output of plan(analysis, options). GARPs are seen by every router on the segment.
+// ---------------------------------------------------------------------------
+
+export interface GarpAction {
+  vip: string;
+  /** Where a router currently sends the VIP (the first router that disagrees with the target). */
+  fromNode: string | null;
+  fromMac: Mac | null;
+  toNode: string;
+  toMac: Mac;
+  /** Why: move (rebalance or repair) or reassert (already right, announced again on request). */
+  reason: "move" | "reassert";
+}
+
+export interface PlanOptions {
+  /** Optional preferred node per VIP (used when it is up and holds the VIP). */
+  preferred?: Record<string, string>;
+  /** Announce every VIP from its target, even when routers already agree. */
+  reassert?: boolean;
+  /** Restrict actions to these VIPs (targets are still computed for all). */
+  vips?: string[];
+}
+
+export interface PlanBlocked {
+  vip: string;
+  reason: string;
+}
+
+export interface Plan {
+  /** Target owner node per VIP; null when no up node holds it. */
+  targets: Record<string, string | null>;
+  actions: GarpAction[];
+  /** VIPs that need a change the plan cannot make (static entry, nobody holds it, ...). */
+  blocked: PlanBlocked[];
+  /** Expected VIPs per node after the plan (every up node present). */
+  expectedCounts: Record<string, number>;
+}

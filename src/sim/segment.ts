@@ -1,0 +1,115 @@
+// The simulated L2 segment: nodes with MACs and held VIPs, routers with ARP tables, and
+// GARP semantics as Linux implements them. Pure in-memory state; the SNMP agent and the
+// SSH servers in src/sim/ are views onto it.
+import type { Mac } from "../model/types.js";
+
+export type GarpForm = "reply" | "request";
+export type IgnoreMode = "none" | "reply" | "request" | "both";
+
+export interface SimNode {
+  name: string;
+  /** Address the node is known by in configs (a name only: the simulator listens on 127.0.0.1). */
+  address: string;
+  interface: string;
+  mac: Mac;
+  holds: Set<string>;
+  up: boolean;
+  /** arping installed (a node without it gives `command not found`). */
+  hasArping: boolean;
+}
+
+export interface SimArpEntry {
+  mac: Mac;
+  static: boolean;
+}
+
+export interface SimRouter {
+  name: string;
+  arpAccept: boolean;
+  ignores: IgnoreMode;
+  /** ARP table keyed by IP. */
+  entries: Map<string, SimArpEntry>;
+  /** SNMP community (v2c). */
+  community: string;
+  /** The router interface facing the VIPs. */
+  ifIndex: number;
+  ifName: string;
+  address: string;
+  prefixLength: number;
+  /** Simulates a router that does not answer (SNMP agent drops requests). */
+  up: boolean;
+}
+
+export interface GarpResult {
+  router: string;
+  /** What happened to the router's entry. */
+  effect: "updated" | "created" | "unchanged" | "ignored" | "static" | "no-entry";
+}
+
+export class SimSegment {
+  readonly nodes = new Map<string, SimNode>();
+  readonly routers = new Map<string, SimRouter>();
+  /** Every GARP seen, for tests. */
+  readonly garpLog: { node: string; vip: string; form: GarpForm; mac: Mac }[] = [];
+
+  constructor(readonly vips: string[]) {}
+
+  addNode(n: SimNode): void {
+    this.nodes.set(n.name, n);
+  }
+
+  addRouter(r: SimRouter): void {
+    this.routers.set(r.name, r);
+  }
+
+  node(name: string): SimNode {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`simulated segment has no node "${name}"`);
+    return n;
+  }
+
+  router(name: string): SimRouter {
+    const r = this.routers.get(name);
+    if (!r) throw new Error(`simulated segment has no router "${name}"`);
+    return r;
+  }
+
+  setNodeUp(name: string, up: boolean): void {
+    this.node(name).up = up;
+  }
+
+  /**
+   * A gratuitous ARP for `vip` sent by node `from` with its MAC, as every router on the
+   * segment sees it. Linux semantics: a gratuitous request or reply updates an existing
+   * entry; it creates a missing one only when the router has arp_accept on; static entries
+   * never move.
+   */
+  garp(from: string, vip: string, form: GarpForm): GarpResult[] {
+    const node = this.node(from);
+    this.garpLog.push({ node: from, vip, form, mac: node.mac });
+    const results: GarpResult[] = [];
+    for (const r of this.routers.values()) {
+      results.push({ router: r.name, effect: applyGarp(r, vip, node.mac, form) });
+    }
+    return results;
+  }
+
+  /** A router's current MAC for a VIP (undefined when absent). */
+  routerMac(router: string, vip: string): Mac | undefined {
+    return this.router(router).entries.get(vip)?.mac;
+  }
+}
+
+function applyGarp(r: SimRouter, vip: string, mac: Mac, form: GarpForm): GarpResult["effect"] {
+  if (r.ignores === "both" || r.ignores === form) return "ignored";
+  const e = r.entries.get(vip);
+  if (!e) {
+    if (!r.arpAccept) return "no-entry";
+    r.entries.set(vip, { mac, static: false });
+    return "created";
+  }
+  if (e.static) return "static";
+  if (e.mac === mac) return "unchanged";
+  e.mac = mac;
+  return "updated";
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// The command line: serve (default), check, remediate. Exit codes: 0 ok, 1 problems found,
+// 2 usage, config or collection errors.
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "./config/load.js";
+import { createLogger, LOG_LEVELS, type LogLevel } from "./log.js";
+import { VERSION } from "./version.js";
+import { openRuntime, UsageError, type Runtime } from "./cli/runtime.js";
+import { serve } from "./cli/serve.js";
+import { runCheck } from "./cli/check.js";
+import { runRemediate } from "./cli/remediate.js";
+
+interface CommonOpts {
+  "config.file"?: string;
+  "sim.scenario"?: string;
+  "log.level": LogLevel;
+}
+
+const configOption = (): Option =>
+  new Option("--config.file <path>", "YAML config file (without it: the built-in demo on a simulated segment)");
+const scenarioOption = (): Option =>
+  new Option("--sim.scenario <path>", "run on the simulated segment of this scenario file instead of a real network");
+const logOption = (def: LogLevel): Option =>
+  new Option("--log.level <level>", "log level (logs go to stderr as JSON lines)").choices(LOG_LEVELS).default(def);
+
+function printDemoHelp(rt: Runtime, port: number | null, stream: NodeJS.WriteStream): void {
+  if (!rt.sim) return;
+  const bar = "=".repeat(78);
+  const lines = [bar, rt.banner ?? "", bar];
+  if (port !== null) {
+    const base = `http://localhost:${port}`;
+    lines.push(
+      `Scrape:    curl -s ${base}/metrics | grep -E '^(vip_mac_owner|infra_node_vip_count|arp_imbalance_ratio)'`,
+      `Look at:   ${base}/  (the router's view per VIP)`,
+      `Repair:    curl -s -X POST -H "Authorization: Bearer $(cat ${rt.tokenFile})" ${base}/remediate`,
+      `           (token in ${rt.tokenFile}; set VIP_ARP_REMEDIATE_TOKEN to choose it)`,
+    );
+  }
+  const routers = Object.entries(rt.sim.routers).map(([n, r]) => `${n} snmp 127.0.0.1:${r.port}`);
+  const nodes = Object.entries(rt.sim.nodes).map(([n, s]) => `${n} ssh 127.0.0.1:${s.port}`);
+  lines.push(`Simulated routers: ${routers.join(", ")}`, `Simulated nodes:   ${nodes.join(", ")}`, bar);
+  stream.write(lines.join("\n") + "\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("vip-arp-exporter")
+    .description("Prometheus exporter: which node does the router really send each VIP's traffic to?")
+    .version(VERSION, "--version")
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s) })
+    .addOption(configOption())
+    .addOption(scenarioOption())
+    .addOption(new Option("--web.listen-address <address>", "address to listen on for the web interface and telemetry").default(":9797"))
+    .addOption(new Option("--web.telemetry-path <path>", "path under which to expose metrics").default("/metrics"))
+    .addOption(logOption("info"))
+    .action(async (o: CommonOpts & { "web.listen-address": string; "web.telemetry-path": string }) => {
+      const log = createLogger(o["log.level"]);
+      const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
+      if (rt.banner) log.warn(rt.banner);
+      let serving;
+      try {
+        serving = await serve(rt, { listenAddress: o["web.listen-address"], telemetryPath: o["web.telemetry-path"] }, log);
+      } catch (err) {
+        await rt.close();
+        throw err;
+      }
+      printDemoHelp(rt, serving.port, process.stderr);
+      await new Promise<void>((resolve) => {
+        const stop = (sig: string): void => {
+          log.info({ signal: sig }, "shutting down");
+          void serving.close().then(() => rt.close()).then(resolve);
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
+    });
+
+  program
+    .command("check")
+    .description("read every router and node once, print the router's view per VIP and the VIPs per node\nexit 0 balanced and healthy, 1 problems found, 2 config or collection errors")
+    .addOption(configOption())
+    .addOption(scenarioOption())
+    .addOption(new Option("--output <format>", "output format").choices(["table", "json"]).default("table"))
+    .addOption(logOption("warn"))
+    .action(async (o: CommonOpts & { output: "table" | "json" }) => {
+      const log = createLogger(o["log.level"]);
+      const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
+      try {
+        if (rt.banner && o.output === "table") process.stderr.write(`${rt.banner}\n\n`);
+        exitCode = await runCheck(rt.config, o.output, log);
+      } finally {
+        await rt.close();
+      }
+    });
+
+  program
+    .command("remediate")
+    .description("plan the fewest gratuitous ARPs that spread the VIPs evenly over the nodes holding them, send them over SSH and verify\nexit 0 all verified or nothing to do, 1 some action failed, 2 config or collection errors")
+    .addOption(configOption())
+    .addOption(scenarioOption())
+    .addOption(new Option("--dry-run", "print the plan, send nothing"))
+    .addOption(new Option("--reassert", "announce every VIP from its target node, even where routers agree"))
+    .addOption(new Option("--vip <vip...>", "only these VIPs"))
+    .addOption(new Option("--output <format>", "output format").choices(["table", "json"]).default("table"))
+    .addOption(logOption("warn"))
+    .action(async (o: CommonOpts & { dryRun?: boolean; reassert?: boolean; vip?: string[]; output: "table" | "json" }) => {
+      const log = createLogger(o["log.level"]);
+      const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
+      try {
+        if (rt.banner && o.output === "table") process.stderr.write(`${rt.banner}\n\n`);
+        exitCode = await runRemediate(rt.config, { dryRun: !!o.dryRun, reassert: !!o.reassert, vips: o.vip, output: o.output }, log);
+      } finally {
+        await rt.close();
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`vip-arp-exporter: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`vip-arp-exporter: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    // Exit once output is flushed: SSH keepalives and SNMP sockets must not keep one-shot commands alive.
+    process.stdout.write("", () => process.exit(code));
+  },
+  (err) => {
+    process.stderr.write(`vip-arp-exporter: ${String(err)}\n`);
+    process.exit(2);
+  },
+);

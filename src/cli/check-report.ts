@@ -1,0 +1,70 @@
+// What `vip-arp-exporter check` prints and which exit code it returns.
+import type { Collection } from "../collect/types.js";
+import type { Config } from "../config/types.js";
+import { table } from "./table.js";
+
+/** 0 balanced and healthy, 1 problems found, 2 a router could not be read (we cannot tell). */
+export function checkExitCode(c: Collection): 0 | 1 | 2 {
+  if (c.analysis.routers.some((r) => !r.ok)) return 2;
+  return c.analysis.healthy ? 0 : 1;
+}
+
+function routerAddress(config: Config, name: string): string {
+  const r = config.routers.find((x) => x.name === name);
+  return r ? `${r.type} ${r.host}:${r.port}` : "";
+}
+
+export function formatCheckTable(c: Collection, config: Config): string {
+  const a = c.analysis;
+  const out: string[] = [];
+  for (const r of a.routers) {
+    out.push(`Router ${r.router} (${routerAddress(config, r.router)})`);
+    if (!r.ok) {
+      out.push(`  UNREACHABLE: ${r.error ?? "no answer"}`, "");
+      continue;
+    }
+    const rows = r.vips.map((v) => [
+      v.vip,
+      v.present ? v.mac! + (v.static ? " (static)" : "") : "(no entry)",
+      v.present ? (v.node ?? "(unknown MAC)") : "-",
+      v.present ? (v.ownerHoldsVip ? "yes" : "NO") : "-",
+    ]);
+    out.push(indent(table(["VIP", "ROUTER MAC", "NODE", "HELD BY NODE"], rows)), "");
+    const nodeRows = a.nodes.map((n) => [
+      n.name,
+      String(r.counts[n.name] ?? 0),
+      n.up ? "up" : `DOWN (${n.error ?? "not read"})`,
+      n.mac ?? "?",
+      n.holds.join(" ") || "-",
+    ]);
+    out.push(indent(table(["NODE", "VIPS", "STATE", "MAC", "HOLDS"], nodeRows)));
+    out.push(`  imbalance ratio ${r.imbalanceRatio.toFixed(3)} (${r.moves} move${r.moves === 1 ? "" : "s"} to spread ${r.resolved} VIPs evenly)`, "");
+  }
+  if (a.anomalies.length) {
+    out.push("Problems:");
+    for (const an of a.anomalies) out.push(`  - ${an.message}`);
+  } else {
+    out.push("OK: every VIP is resolved to a node that holds it and the VIPs are spread evenly.");
+  }
+  return out.join("\n");
+}
+
+export function checkJson(c: Collection): unknown {
+  const a = c.analysis;
+  return {
+    healthy: a.healthy,
+    exitCode: checkExitCode(c),
+    at: c.at.toISOString(),
+    routers: a.routers,
+    nodes: a.nodes,
+    holders: a.holders,
+    anomalies: a.anomalies,
+    sources: c.sources,
+  };
+}
+
+const indent = (s: string): string =>
+  s
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");

@@ -1,0 +1,16 @@
+// `vip-arp-exporter check`: one collection, a table or JSON, an exit code.
+import { createCollector } from "../collect/collector.js";
+import type { Config } from "../config/types.js";
+import type { Logger } from "../log.js";
+import { checkExitCode, checkJson, formatCheckTable } from "./check-report.js";
+
+export async function runCheck(config: Config, output: "table" | "json", log: Logger): Promise<number> {
+  const collector = createCollector(config, log);
+  try {
+    const c = await collector.collect();
+    process.stdout.write(output === "json" ? JSON.stringify(checkJson(c), null, 2) + "\n" : formatCheckTable(c, config) + "\n");
+    return checkExitCode(c);
+  } finally {
+    await collector.close();
+  }
+}

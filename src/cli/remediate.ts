@@ -1,0 +1,34 @@
+// `vip-arp-exporter remediate`: the same run as POST /remediate, from the command line.
+import { Registry } from "prom-client";
+import { createCollector } from "../collect/collector.js";
+import type { Config } from "../config/types.js";
+import type { Logger } from "../log.js";
+import { formatReport } from "../remediate/format.js";
+import { createRemediationMetrics } from "../remediate/metrics.js";
+import { Remediator } from "../remediate/remediator.js";
+
+export interface RemediateCliOptions {
+  dryRun: boolean;
+  reassert: boolean;
+  vips?: string[];
+  output: "table" | "json";
+}
+
+export async function runRemediate(config: Config, o: RemediateCliOptions, log: Logger): Promise<number> {
+  const unknown = (o.vips ?? []).filter((v) => !config.vips.includes(v));
+  if (unknown.length) {
+    process.stderr.write(`vip-arp-exporter: --vip ${unknown.join(", ")}: not among the configured vips (${config.vips.join(", ")})\n`);
+    return 2;
+  }
+  const collector = createCollector(config, log);
+  try {
+    const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(new Registry()) });
+    const report = await remediator.run({ trigger: "cli", dryRun: o.dryRun, reassert: o.reassert, vips: o.vips });
+    process.stdout.write(o.output === "json" ? JSON.stringify(report, null, 2) + "\n" : formatReport(report) + "\n");
+    // No router readable: nothing was known, nothing was done.
+    if (Object.keys(report.before.routers).length === 0) return 2;
+    return report.ok ? 0 : 1;
+  } finally {
+    await collector.close();
+  }
+}

@@ -1,0 +1,101 @@
+// The config file's shape (snake_case, as users write it). Strict objects: a typo in a key
+// is an error that names its path, like Prometheus' own config loader.
+import { z } from "zod";
+import { parseDuration } from "./duration.js";
+import { isInterfaceName, isIp, normalizeMac } from "../model/net.js";
+
+const duration = z
+  .string()
+  .refine((s) => parseDuration(s) !== null, { message: "must be a duration like 500ms, 5s, 1m" });
+
+const ip = z.string().refine(isIp, { message: "must be an IP address" });
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, "must be 1-63 letters, digits, '_', '.', ':' or '-'");
+const iface = z
+  .string()
+  .refine(isInterfaceName, { message: "must be an interface name like eth0, bond0.100 or ens3f0" });
+const mac = z.string().refine((s) => normalizeMac(s) !== null, { message: "must be a MAC like 02:00:00:00:00:01" });
+const secret = z.string().min(1);
+
+export const nodeSchema = z.strictObject({
+  name,
+  address: z.string().min(1),
+  interface: iface.default("eth0"),
+  mac: mac.optional(),
+  holds: z.array(ip).optional(),
+  ssh: z.boolean().optional(),
+});
+
+const v3Schema = z.strictObject({
+  user: z.string().min(1),
+  level: z.enum(["noAuthNoPriv", "authNoPriv", "authPriv"]).default("authPriv"),
+  auth_protocol: z.enum(["md5", "sha", "sha224", "sha256", "sha384", "sha512"]).default("sha"),
+  auth_key: secret.optional(),
+  auth_key_file: z.string().min(1).optional(),
+  priv_protocol: z.enum(["des", "aes", "aes256b", "aes256r"]).default("aes"),
+  priv_key: secret.optional(),
+  priv_key_file: z.string().min(1).optional(),
+});
+
+const snmpRouterSchema = z.strictObject({
+  name,
+  type: z.literal("snmp"),
+  address: z.string().min(1),
+  version: z.union([z.literal(2), z.literal(3), z.literal("2c"), z.literal("3")]).default(2),
+  community: secret.optional(),
+  community_file: z.string().min(1).optional(),
+  v3: v3Schema.optional(),
+  table: z.enum(["auto", "ipNetToPhysical", "ipNetToMedia"]).default("auto"),
+  timeout: duration.optional(),
+  retries: z.number().int().min(0).max(5).default(1),
+});
+
+export const sshSchema = z.strictObject({
+  user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/, "must be a user name"),
+  private_key_file: z.string().min(1),
+  passphrase_file: z.string().min(1).optional(),
+  known_hosts_file: z.string().min(1),
+  timeout: duration.default("5s"),
+  keepalive_interval: duration.default("15s"),
+});
+
+const sshRouterSchema = z.strictObject({
+  name,
+  type: z.literal("ssh"),
+  address: z.string().min(1),
+  platform: z.enum(["linux", "cisco-ios", "arista-eos", "cisco-nxos", "junos"]),
+  command: z.string().regex(/^[A-Za-z0-9 ._:/|-]+$/, "may hold only letters, digits, space and ._:/|-").optional(),
+  ssh: sshSchema.partial().optional(),
+  timeout: duration.optional(),
+});
+
+const routerSchema = z.discriminatedUnion("type", [snmpRouterSchema, sshRouterSchema], {
+  error: (iss) =>
+    iss.code === "invalid_union" ? 'must have type "snmp" or "ssh"' : undefined,
+});
+
+const remediationSchema = z.strictObject({
+  token_file: z.string().min(1).optional(),
+  garp_mode: z.enum(["both", "reply", "request"]).default("both"),
+  garp_count: z.number().int().min(1).max(20).default(3),
+  cooldown: duration.default("60s"),
+  verify_timeout: duration.default("10s"),
+  verify_interval: duration.default("500ms"),
+  audit_log_file: z.string().min(1).optional(),
+  preferred: z.record(z.string(), name).default({}),
+  max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+});
+
+export const configSchema = z.strictObject({
+  vips: z.array(ip).min(1, "list at least one VIP"),
+  nodes: z.array(nodeSchema).min(1, "list at least one node"),
+  routers: z.array(routerSchema).min(1, "list at least one router"),
+  ssh: sshSchema.optional(),
+  remediation: remediationSchema.default(() => remediationSchema.parse({})),
+  scrape_timeout: duration.default("10s"),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawNode = z.infer<typeof nodeSchema>;
+export type RawSsh = z.infer<typeof sshSchema>;

@@ -1,0 +1,67 @@
+// POST /remediate: authenticate (before reading any body), parse the body, run one
+// remediation and answer with its report: 200 when nothing failed, 502 when an action
+// failed (so Alertmanager retries), 409 while another run is in flight.
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import type { Logger } from "../log.js";
+import { BusyError, RemediationRequestError, type Remediator } from "../remediate/remediator.js";
+import { bearerAuth } from "./auth.js";
+import { parseRemediateBody } from "./remediate-body.js";
+
+export interface RemediateRouteOptions {
+  remediator: Remediator;
+  token: string | null;
+  log: Logger;
+  maxBodyBytes: number;
+}
+
+export function remediateRoute(opts: RemediateRouteOptions): express.Router {
+  const { remediator, token, log, maxBodyBytes } = opts;
+  const router = express.Router();
+  router.post("/remediate", bearerAuth(token, log), readBody(maxBodyBytes), async (req: Request, res: Response) => {
+    const outcome = parseRemediateBody(req.body, remediator.config.vips);
+    if (outcome.kind === "error") {
+      res.status(400).json({ error: outcome.message });
+      return;
+    }
+    if (outcome.kind === "noop") {
+      log.info({ remote: req.ip }, outcome.message);
+      res.status(200).json({ ok: true, ran: false, message: outcome.message });
+      return;
+    }
+    try {
+      const report = await remediator.run(outcome.request);
+      res.status(report.ok ? 200 : 502).json(report);
+    } catch (err) {
+      if (err instanceof BusyError) {
+        res.status(409).set("Retry-After", "10").json({ error: err.message });
+      } else if (err instanceof RemediationRequestError) {
+        res.status(400).json({ error: err.message });
+      } else {
+        log.error({ err: (err as Error).message }, "remediation run failed");
+        res.status(500).json({ error: `remediation run failed: ${(err as Error).message}` });
+      }
+    }
+  });
+  router.all("/remediate", (_req: Request, res: Response) => {
+    res.status(405).set("Allow", "POST").json({ error: "use POST /remediate" });
+  });
+  return router;
+}
+
+/** Reads the raw body up to the limit; answers 413/400 itself. Any content type is accepted. */
+function readBody(limit: number): RequestHandler {
+  const raw = express.raw({ type: () => true, limit });
+  return (req: Request, res: Response, next: NextFunction) => {
+    raw(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const e = err as { status?: number; type?: string; message?: string };
+      if (e.type === "entity.too.large" || e.status === 413) {
+        res.status(413).json({ error: `request body larger than ${limit} bytes (remediation.max_body_bytes)` });
+      } else {
+        res.status(e.status && e.status >= 400 && e.status < 500 ? e.status : 400).json({
+          error: `could not read the request body: ${e.message ?? String(err)}`,
+        });
+      }
+    });
+  };
+}

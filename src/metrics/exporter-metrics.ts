@@ -1,0 +1,87 @@
+// Renders each collection into prom-client metrics. Label sets are rebuilt from scratch for
+// every collection, so a VIP whose owner moved or a router that stopped answering leaves no
+// stale series behind. Names are the contract of DESIGN.md.
+import { Counter, Gauge, collectDefaultMetrics, type Registry } from "prom-client";
+import type { Collection } from "../collect/types.js";
+import type { Config } from "../config/types.js";
+import { REVISION, VERSION } from "../version.js";
+
+export class ExporterMetrics {
+  private readonly owner: Gauge<"router" | "vip" | "mac" | "node">;
+  private readonly present: Gauge<"router" | "vip">;
+  private readonly count: Gauge<"router" | "node">;
+  private readonly ratio: Gauge<"router">;
+  private readonly moves: Gauge<"router">;
+  private readonly holdsVip: Gauge<"router" | "vip">;
+  private readonly nodeUp: Gauge<"node">;
+  private readonly held: Gauge<"node" | "vip">;
+  private readonly holders: Gauge<"vip">;
+  private readonly success: Gauge<"collector" | "target">;
+  private readonly duration: Gauge<"collector" | "target">;
+  private readonly changes: Counter<"router" | "vip">;
+  private readonly lastCollection: Gauge;
+  /** Last MAC seen per router and VIP, for vip_arp_owner_changes_total. */
+  private readonly lastMac = new Map<string, string>();
+  private lastRendered: Collection | null = null;
+
+  constructor(
+    registry: Registry,
+    private readonly config: Config,
+  ) {
+    const reg = { registers: [registry] };
+    this.owner = new Gauge({ name: "vip_mac_owner", help: "1 for the router's current ARP entry of each VIP; node is empty when the MAC belongs to no known node.", labelNames: ["router", "vip", "mac", "node"], ...reg });
+    this.present = new Gauge({ name: "vip_arp_entry_present", help: "1 when the router has a complete ARP entry for the VIP, else 0.", labelNames: ["router", "vip"], ...reg });
+    this.count = new Gauge({ name: "infra_node_vip_count", help: "How many VIPs the router maps to the node's MAC (0 is exported for every configured node).", labelNames: ["router", "node"], ...reg });
+    this.ratio = new Gauge({ name: "arp_imbalance_ratio", help: "Moves needed to spread the router's resolved VIPs evenly over the up nodes, divided by the resolved VIPs; 0 is balanced.", labelNames: ["router"], ...reg });
+    this.moves = new Gauge({ name: "arp_imbalance_moves", help: "Moves needed to spread the router's resolved VIPs evenly over the up nodes.", labelNames: ["router"], ...reg });
+    this.holdsVip = new Gauge({ name: "vip_owner_holds_vip", help: "1 when the node the router sends the VIP to has it on its interface; 0 means the traffic is blackholed.", labelNames: ["router", "vip"], ...reg });
+    this.nodeUp = new Gauge({ name: "infra_node_up", help: "1 when the node's inventory was read in this scrape.", labelNames: ["node"], ...reg });
+    this.held = new Gauge({ name: "infra_node_vip_held", help: "1 when the VIP is present on the node's interface, else 0.", labelNames: ["node", "vip"], ...reg });
+    this.holders = new Gauge({ name: "vip_holder_count", help: "How many up nodes hold the VIP (0: nobody serves it).", labelNames: ["vip"], ...reg });
+    this.success = new Gauge({ name: "vip_arp_collector_success", help: "1 when the source was read successfully in this scrape.", labelNames: ["collector", "target"], ...reg });
+    this.duration = new Gauge({ name: "vip_arp_collector_duration_seconds", help: "How long reading the source took in this scrape.", labelNames: ["collector", "target"], ...reg });
+    this.changes = new Counter({ name: "vip_arp_owner_changes_total", help: "Times the router's MAC for the VIP changed between scrapes.", labelNames: ["router", "vip"], ...reg });
+    this.lastCollection = new Gauge({ name: "vip_arp_last_collection_timestamp_seconds", help: "Unix time the last collection finished.", ...reg });
+    const build = new Gauge({ name: "vip_arp_exporter_build_info", help: "Build facts of vip-arp-exporter; always 1.", labelNames: ["version", "revision", "nodeversion"], ...reg });
+    build.set({ version: VERSION, revision: REVISION, nodeversion: process.version }, 1);
+    for (const r of config.routers) for (const vip of config.vips) this.changes.inc({ router: r.name, vip }, 0);
+    collectDefaultMetrics({ register: registry });
+  }
+
+  /** Sets every gauge from the collection. Idempotent for the same collection. */
+  render(c: Collection): void {
+    if (c === this.lastRendered) return;
+    this.lastRendered = c;
+    for (const g of [this.owner, this.present, this.count, this.ratio, this.moves, this.holdsVip, this.nodeUp, this.held, this.holders, this.success, this.duration]) {
+      g.reset();
+    }
+    const a = c.analysis;
+    for (const r of a.routers) {
+      if (!r.ok) continue;
+      for (const v of r.vips) {
+        this.present.set({ router: r.router, vip: v.vip }, v.present ? 1 : 0);
+        if (!v.present || !v.mac) continue;
+        this.owner.set({ router: r.router, vip: v.vip, mac: v.mac, node: v.node ?? "" }, 1);
+        this.holdsVip.set({ router: r.router, vip: v.vip }, v.ownerHoldsVip ? 1 : 0);
+        const key = `${r.router}\u0000${v.vip}`;
+        const prev = this.lastMac.get(key);
+        if (prev !== undefined && prev !== v.mac) this.changes.inc({ router: r.router, vip: v.vip });
+        this.lastMac.set(key, v.mac);
+      }
+      for (const [node, n] of Object.entries(r.counts)) this.count.set({ router: r.router, node }, n);
+      this.ratio.set({ router: r.router }, r.imbalanceRatio);
+      this.moves.set({ router: r.router }, r.moves);
+    }
+    for (const n of a.nodes) {
+      this.nodeUp.set({ node: n.name }, n.up ? 1 : 0);
+      const holds = new Set(n.holds);
+      for (const vip of this.config.vips) this.held.set({ node: n.name, vip }, holds.has(vip) ? 1 : 0);
+    }
+    for (const [vip, nodes] of Object.entries(a.holders)) this.holders.set({ vip }, nodes.length);
+    for (const s of c.sources) {
+      this.success.set({ collector: s.collector, target: s.target }, s.success ? 1 : 0);
+      this.duration.set({ collector: s.collector, target: s.target }, s.durationSeconds);
+    }
+    this.lastCollection.set(c.at.getTime() / 1000);
+  }
+}

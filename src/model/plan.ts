@@ -1,0 +1,116 @@
+// The remediation planner: a target owner for every VIP and the GARPs that get every router
+// there. GARPs reach every router on the segment, so there is one plan per segment.
+// Same analysis in any order -> same plan, so two exporter replicas never fight.
+import { createHash } from "node:crypto";
+import { canonicalMac } from "./analyze.js";
+import { assign, type FreeVip } from "./assign.js";
+import { compareIp } from "./net.js";
+import type { Analysis, GarpAction, Mac, Plan, PlanBlocked, PlanOptions, VipView } from "./types.js";
+
+/** Rendezvous score of a node for a VIP: lower wins. Stable across runs and replicas. */
+export function rendezvous(vip: string, node: string): string {
+  return createHash("sha256").update(`${vip}|${node}`).digest("hex");
+}
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+interface RouterView {
+  router: string;
+  view: VipView;
+}
+
+export function plan(analysis: Analysis, options: PlanOptions = {}): Plan {
+  // Nodes that can own a VIP: up, with a known MAC (first wins on a duplicate name).
+  const eligible = new Map<string, Mac>();
+  const upNodes: string[] = [];
+  const seen = new Set<string>();
+  for (const n of analysis.nodes) {
+    if (seen.has(n.name)) continue;
+    seen.add(n.name);
+    if (!n.up) continue;
+    upNodes.push(n.name);
+    if (n.mac !== null) eligible.set(n.name, canonicalMac(n.mac));
+  }
+  const vips = [...new Set(analysis.vips)].sort(compareIp);
+  const okRouters = analysis.routers.filter((r) => r.ok);
+  const viewsOf = (vip: string): RouterView[] =>
+    okRouters.flatMap((r) => {
+      const view = r.vips.find((v) => v.vip === vip);
+      return view ? [{ router: r.router, view }] : [];
+    });
+
+  const targets = new Map<string, string | null>();
+  const blocked: PlanBlocked[] = [];
+  const base = new Map<string, number>();
+  const free: FreeVip[] = [];
+  for (const vip of vips) {
+    const views = viewsOf(vip);
+    const candidates = [...new Set(analysis.holders[vip] ?? [])]
+      .filter((n) => eligible.has(n))
+      .sort((a, b) => byString(rendezvous(vip, a), rendezvous(vip, b)) || byString(a, b));
+    const statics = views.filter((rv) => rv.view.present && rv.view.static);
+    // Static entries a GARP cannot move: pin to one that points at a candidate, report the rest.
+    // Otherwise a preferred node pins it when it is a candidate.
+    const pin =
+      candidates.find((c) => statics.some((rv) => rv.view.node === c)) ??
+      candidates.find((c) => c === options.preferred?.[vip]);
+    for (const rv of statics) {
+      if (pin !== undefined && rv.view.node === pin) continue;
+      const to = rv.view.node === null ? rv.view.mac : `${rv.view.node} (${rv.view.mac})`;
+      const why = rv.view.node !== null && candidates.includes(rv.view.node)
+        ? `the plan pins ${vip} to ${pin} because of another static entry`
+        : `that node is not up or does not hold it`;
+      blocked.push({
+        vip,
+        reason: `router ${rv.router} has a static ARP entry ${vip} -> ${to} that a GARP cannot move, and ${why}; fix the static entry on the router`,
+      });
+    }
+    if (candidates.length === 0) {
+      targets.set(vip, null);
+      blocked.push({ vip, reason: `no up node with a known MAC holds ${vip}; bring up a node that holds it` });
+    } else if (pin !== undefined) {
+      targets.set(vip, pin);
+      base.set(pin, (base.get(pin) ?? 0) + 1);
+    } else {
+      free.push({ vip, candidates, owner: currentOwner(views) });
+    }
+  }
+
+  const nodes = [...eligible.keys()].sort(byString).map((name) => ({ name, base: base.get(name) ?? 0 }));
+  for (const [vip, node] of assign(free, nodes)) targets.set(vip, node);
+
+  const only = options.vips ? new Set(options.vips) : null;
+  const actions: GarpAction[] = [];
+  for (const vip of vips) {
+    const toNode = targets.get(vip);
+    if (!toNode || (only && !only.has(vip))) continue;
+    const toMac = eligible.get(toNode)!;
+    // Routers a GARP from the target would change: missing or other MAC, not static.
+    const off = viewsOf(vip).filter((rv) => !rv.view.static && !(rv.view.present && rv.view.mac === toMac));
+    if (off.length === 0 && !options.reassert) continue;
+    const from = off[0]?.view;
+    actions.push({
+      vip,
+      fromNode: from ? from.node : toNode,
+      fromMac: from ? from.mac : toMac,
+      toNode,
+      toMac,
+      reason: off.length > 0 ? "move" : "reassert",
+    });
+  }
+
+  const expectedCounts: Record<string, number> = {};
+  for (const n of upNodes) expectedCounts[n] = 0;
+  for (const node of targets.values()) if (node !== null) expectedCounts[node] = (expectedCounts[node] ?? 0) + 1;
+  const targetRecord: Record<string, string | null> = {};
+  for (const vip of analysis.vips) targetRecord[vip] = targets.get(vip) ?? null;
+  blocked.sort((a, b) => compareIp(a.vip, b.vip) || byString(a.reason, b.reason));
+  return { targets: targetRecord, actions, blocked, expectedCounts };
+}
+
+/** The node every readable router with an entry sends the VIP to; null when they differ or none has one. */
+function currentOwner(views: RouterView[]): string | null {
+  const nodes = new Set(views.filter((rv) => rv.view.present).map((rv) => rv.view.node));
+  if (nodes.size !== 1) return null;
+  return [...nodes][0] ?? null;
+}

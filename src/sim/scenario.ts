@@ -1,0 +1,158 @@
+// Scenario files for the simulated segment (YAML, contract in DESIGN.md) and the built-in
+// default: the example of DESIGN.md, where node 2 gets no traffic.
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { ConfigError, formatPath } from "../config/load.js";
+import { isInterfaceName, isIpv4, normalizeMac } from "../model/net.js";
+import { SimSegment } from "./segment.js";
+
+const ip = z.string().refine(isIpv4, { message: "must be an IPv4 address" });
+const mac = z.string().refine((s) => normalizeMac(s) !== null, { message: "must be a MAC like 02:00:00:00:00:01" });
+
+const scenarioSchema = z.strictObject({
+  vips: z.array(ip).min(1),
+  nodes: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/),
+        address: ip,
+        interface: z.string().refine(isInterfaceName, { message: "must be an interface name" }).default("eth0"),
+        mac,
+        holds: z.array(ip).default([]),
+        up: z.boolean().default(true),
+        arping: z.boolean().default(true),
+      }),
+    )
+    .min(1),
+  routers: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/),
+        arp_accept: z.boolean().default(false),
+        ignores: z.enum(["none", "reply", "request", "both"]).default("none"),
+        entries: z.record(ip, mac).default({}),
+        static: z.array(ip).default([]),
+        community: z.string().min(1).default("public"),
+        address: ip.optional(),
+        prefix_length: z.number().int().min(8).max(32).default(24),
+        if_index: z.number().int().min(1).default(2),
+        up: z.boolean().default(true),
+      }),
+    )
+    .min(1),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export const DEFAULT_SCENARIO_YAML = `# The example of DESIGN.md: three infra nodes hold every VIP, the router sends
+# .101 to node 1 and both .102 and .103 to node 3. Node 2 gets no traffic at all.
+vips: [192.0.2.101, 192.0.2.102, 192.0.2.103]
+nodes:
+  - name: ose-prod-node-01
+    address: 192.0.2.1
+    interface: eth0
+    mac: "00:1a:4a:48:be:4b"
+    holds: [192.0.2.101, 192.0.2.102, 192.0.2.103]
+  - name: ose-prod-node-02
+    address: 192.0.2.2
+    interface: eth0
+    mac: "00:1a:4a:48:be:ef"
+    holds: [192.0.2.101, 192.0.2.102, 192.0.2.103]
+  - name: ose-prod-node-03
+    address: 192.0.2.3
+    interface: eth0
+    mac: "00:1a:4a:48:be:4c"
+    holds: [192.0.2.101, 192.0.2.102, 192.0.2.103]
+routers:
+  - name: core-s1
+    arp_accept: false
+    ignores: none
+    entries:
+      192.0.2.101: "00:1a:4a:48:be:4b"
+      192.0.2.102: "00:1a:4a:48:be:4c"
+      192.0.2.103: "00:1a:4a:48:be:4c"
+    static: []
+`;
+
+export function parseScenario(text: string, source = "<scenario>"): Scenario {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(source, [`not valid YAML: ${(err as Error).message.split("\n")[0]}`]);
+  }
+  const parsed = scenarioSchema.safeParse(doc);
+  if (!parsed.success) {
+    throw new ConfigError(
+      source,
+      parsed.error.issues.map((i) =>
+        i.code === "unrecognized_keys"
+          ? `${formatPath([...i.path, i.keys[0]!])}: unknown key`
+          : `${formatPath(i.path)}: ${i.message}`,
+      ),
+    );
+  }
+  const s = parsed.data;
+  const problems: string[] = [];
+  s.nodes.forEach((n, i) =>
+    n.holds.forEach((v, j) => {
+      if (!s.vips.includes(v)) problems.push(`nodes[${i}].holds[${j}]: ${v} is not one of vips`);
+    }),
+  );
+  s.routers.forEach((r, i) =>
+    r.static.forEach((v, j) => {
+      if (!(v in r.entries)) problems.push(`routers[${i}].static[${j}]: ${v} has no entry to make static`);
+    }),
+  );
+  if (problems.length) throw new ConfigError(source, problems);
+  return s;
+}
+
+export function loadScenarioFile(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(path, [`cannot read the scenario file: ${(err as Error).message}`]);
+  }
+  return parseScenario(text, path);
+}
+
+export function defaultScenario(): Scenario {
+  return parseScenario(DEFAULT_SCENARIO_YAML, "<default scenario>");
+}
+
+/** The live segment state a scenario describes. */
+export function buildSegment(s: Scenario): SimSegment {
+  const seg = new SimSegment([...s.vips]);
+  for (const n of s.nodes) {
+    seg.addNode({
+      name: n.name,
+      address: n.address,
+      interface: n.interface,
+      mac: normalizeMac(n.mac)!,
+      holds: new Set(n.holds),
+      up: n.up,
+      hasArping: n.arping,
+    });
+  }
+  for (const r of s.routers) {
+    const entries = new Map(
+      Object.entries(r.entries).map(([vip, m]) => [vip, { mac: normalizeMac(m)!, static: r.static.includes(vip) }]),
+    );
+    seg.addRouter({
+      name: r.name,
+      arpAccept: r.arp_accept,
+      ignores: r.ignores,
+      entries,
+      community: r.community,
+      ifIndex: r.if_index,
+      ifName: `eth${r.if_index - 1}`,
+      address: r.address ?? s.vips[0]!.replace(/\.\d+$/, ".254"),
+      prefixLength: r.prefix_length,
+      up: r.up,
+    });
+  }
+  return seg;
+}

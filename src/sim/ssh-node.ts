@@ -1,0 +1,191 @@
+// A simulated infra node: an ssh2 server on 127.0.0.1 that answers the inventory and arping
+// commands from the node's live state in the segment. No shell: a command is split on spaces
+// and must match one of the known forms exactly; everything else is "command not found".
+import { createServer, isIPv6, type AddressInfo, type Socket } from "node:net";
+import ssh2 from "ssh2";
+import type { AuthContext, Connection, ServerChannel } from "ssh2";
+import { isIp } from "../model/net.js";
+import { ARPING_USAGE, isArpingCommand, parseArpingArgs, splitArgv } from "./arping-args.js";
+import type { SimNode, SimSegment } from "./segment.js";
+
+const { Server, utils } = ssh2;
+
+export interface SimSshNode {
+  port: number;
+  /** Exec requests the node answered. */
+  execCount(): number;
+  /** Every command string the node received (while up), in order. */
+  commands: string[];
+  /** TCP connections accepted so far (including ones refused because the node was down). */
+  connectionCount(): number;
+  close(): Promise<void>;
+}
+
+export interface SimSshNodeOptions {
+  /** The node's host private key (OpenSSH or PEM). */
+  hostKey: string;
+  /** The only public key allowed to log in ("ssh-ed25519 AAAA..."). */
+  authorizedKey: string;
+  user: string;
+  /** 0 (default): any free port. */
+  port?: number;
+}
+
+interface Reply {
+  code: number;
+  stdout?: string;
+  stderr?: string;
+}
+
+export async function startSshNode(segment: SimSegment, nodeName: string, opts: SimSshNodeOptions): Promise<SimSshNode> {
+  segment.node(nodeName); // fail early on an unknown node
+  const authorized = utils.parseKey(opts.authorizedKey);
+  if (authorized instanceof Error) throw new Error(`sim node ${nodeName}: bad authorized key: ${authorized.message}`);
+
+  const commands: string[] = [];
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const isUp = () => segment.node(nodeName).up;
+  const dropAll = () => {
+    for (const s of sockets) s.destroy();
+  };
+
+  const ssh = new Server({ hostKeys: [opts.hostKey] }, (client: Connection) => {
+    client.on("error", () => {}); // peers vanish; nothing to do
+    client.on("authentication", (ctx: AuthContext) => {
+      if (ctx.method !== "publickey" || ctx.username !== opts.user) return ctx.reject(["publickey"]);
+      if (ctx.key.algo !== authorized.type || !ctx.key.data.equals(authorized.getPublicSSH())) return ctx.reject(["publickey"]);
+      if (ctx.signature && ctx.blob && authorized.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
+        return ctx.reject(["publickey"]);
+      }
+      ctx.accept();
+    });
+    client.on("session", (accept, reject) => {
+      if (!isUp()) {
+        reject();
+        return dropAll();
+      }
+      const session = accept();
+      session.on("exec", (acceptExec, rejectExec, info) => {
+        if (!isUp()) {
+          rejectExec();
+          return dropAll();
+        }
+        commands.push(info.command);
+        const stream = acceptExec();
+        send(stream, answer(segment, segment.node(nodeName), info.command));
+      });
+    });
+  });
+  ssh.on("error", () => {});
+
+  const tcp = createServer((sock) => {
+    connections++;
+    if (!isUp()) return void sock.destroy(); // a switched-off node: connection reset at once
+    sock.setNoDelay(true);
+    sockets.add(sock);
+    sock.on("close", () => sockets.delete(sock));
+    sock.on("error", () => {});
+    ssh.injectSocket(sock);
+  });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once("error", reject);
+    tcp.listen(opts.port ?? 0, "127.0.0.1", () => {
+      tcp.off("error", reject);
+      resolve();
+    });
+  });
+
+  return {
+    port: (tcp.address() as AddressInfo).port,
+    execCount: () => commands.length,
+    commands,
+    connectionCount: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        dropAll();
+        tcp.close(() => resolve());
+      }),
+  };
+}
+
+function send(stream: ServerChannel, r: Reply): void {
+  if (r.stdout) stream.write(r.stdout);
+  if (r.stderr) stream.stderr.write(r.stderr);
+  stream.exit(r.code);
+  stream.end();
+}
+
+/** What the node prints for a command, from its current state. */
+export function answer(segment: SimSegment, node: SimNode, command: string): Reply {
+  const argv = splitArgv(command);
+  const cmd = argv.join(" ");
+  if (argv[0] === "ip" && argv.length === 6 && cmd.startsWith("ip -j ") && /^(addr|address) show dev$/.test(argv.slice(2, 5).join(" "))) {
+    const dev = argv[5]!;
+    if (dev !== node.interface) return { code: 1, stderr: `Device "${dev}" does not exist.\n` };
+    return { code: 0, stdout: JSON.stringify(ipAddrJson(node)) + "\n" };
+  }
+  if (argv[0] === "cat" && argv.length === 2) {
+    const m = /^\/sys\/class\/net\/([^/]+)\/address$/.exec(argv[1]!);
+    if (m && m[1] === node.interface) return { code: 0, stdout: `${node.mac}\n` };
+    return { code: 1, stderr: `cat: ${argv[1]}: No such file or directory\n` };
+  }
+  if (cmd === "command -v arping") return node.hasArping ? { code: 0, stdout: "/usr/sbin/arping\n" } : { code: 1 };
+  if (isArpingCommand(argv)) return arping(segment, node, argv);
+  const name = (argv[0] ?? "").slice(0, 80);
+  return { code: 127, stderr: `bash: ${name}: command not found\n` };
+}
+
+function arping(segment: SimSegment, node: SimNode, argv: string[]): Reply {
+  if (!node.hasArping) return { code: 127, stderr: `bash: ${argv[0]}: command not found\n` };
+  const parsed = parseArpingArgs(argv);
+  if (!parsed.ok) return { code: 2, stderr: `arping: ${parsed.error}\n${ARPING_USAGE}\n` };
+  const { count, form, iface, vip, quiet } = parsed.args;
+  if (iface !== node.interface) return { code: 2, stderr: `arping: Device ${iface} not available.\n` };
+  // iputils binds to the VIP as source address in -A/-U mode: it fails on a node without it.
+  if (!node.holds.has(vip)) return { code: 2, stderr: "arping: bind: Cannot assign requested address\n" };
+  for (let i = 0; i < count; i++) segment.garp(node.name, vip, form);
+  if (quiet) return { code: 0 };
+  return {
+    code: 0,
+    stdout: `ARPING ${vip} from ${vip} ${iface}\nSent ${count} probes (${count} broadcast(s))\nReceived 0 response(s)\n`,
+  };
+}
+
+/** Like `ip -j addr show dev IF` from iproute2 6.x: the node's own address and every held VIP. */
+function ipAddrJson(node: SimNode): unknown[] {
+  const addrInfo: Record<string, unknown>[] = [];
+  if (isIp(node.address)) addrInfo.push(addrEntry(node, node.address, isIPv6(node.address) ? 64 : 24));
+  for (const vip of node.holds) {
+    if (isIp(vip) && vip !== node.address) addrInfo.push(addrEntry(node, vip, isIPv6(vip) ? 128 : 32));
+  }
+  return [
+    {
+      ifindex: 2,
+      ifname: node.interface,
+      flags: ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"],
+      mtu: 1500,
+      qdisc: "fq_codel",
+      operstate: "UP",
+      group: "default",
+      txqlen: 1000,
+      link_type: "ether",
+      address: node.mac,
+      broadcast: "ff:ff:ff:ff:ff:ff",
+      addr_info: addrInfo,
+    },
+  ];
+}
+
+function addrEntry(node: SimNode, local: string, prefixlen: number): Record<string, unknown> {
+  const v6 = isIPv6(local);
+  return {
+    family: v6 ? "inet6" : "inet",
+    local,
+    prefixlen,
+    scope: "global",
+    ...(v6 ? {} : { label: node.interface }),
+    valid_life_time: 4294967295,
+    preferred_life_time: 4294967295,
+  };
+}

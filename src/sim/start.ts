@@ -1,0 +1,114 @@
+// Starts a simulated segment: one SNMP agent per router and one SSH server per node, all on
+// 127.0.0.1, and the exporter Config that points at them.
+import type { Config, RemediationConfig } from "../config/types.js";
+import { generateSimKeys, knownHostsFor } from "./keys.js";
+import { buildSegment, type Scenario } from "./scenario.js";
+import type { SimSegment } from "./segment.js";
+import { startSnmpAgent } from "./snmp-agent.js";
+import { startSshNode } from "./ssh-node.js";
+
+export const SIM_USER = "vip-arp";
+
+export interface SimulatedNode {
+  port: number;
+  /** Every command the node was asked to run, in order. */
+  commands: string[];
+}
+
+export interface SimulatedRouter {
+  port: number;
+  requests(): number;
+}
+
+export interface Simulation {
+  segment: SimSegment;
+  config: Config;
+  nodes: Record<string, SimulatedNode>;
+  routers: Record<string, SimulatedRouter>;
+  stop(): Promise<void>;
+}
+
+export interface SimulationOptions {
+  /** Overrides of the remediation settings of the generated config. */
+  remediation?: Partial<RemediationConfig>;
+  /** Name shown as the config source. */
+  source?: string;
+}
+
+export async function startSimulation(scenario: Scenario, opts: SimulationOptions = {}): Promise<Simulation> {
+  const segment = buildSegment(scenario);
+  const keys = generateSimKeys(scenario.nodes.map((n) => n.name));
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled(closers.map((c) => c()));
+  };
+  try {
+    const nodes: Record<string, SimulatedNode> = {};
+    for (const n of scenario.nodes) {
+      const server = await startSshNode(segment, n.name, {
+        hostKey: keys.hostKeys[n.name]!.privateKey,
+        authorizedKey: keys.client.publicKey,
+        user: SIM_USER,
+      });
+      closers.push(() => server.close());
+      nodes[n.name] = { port: server.port, commands: server.commands };
+    }
+    const routers: Record<string, SimulatedRouter> = {};
+    for (const r of scenario.routers) {
+      const agent = await startSnmpAgent(segment, r.name);
+      closers.push(() => agent.close());
+      routers[r.name] = { port: agent.port, requests: () => agent.requests() };
+    }
+    const knownHosts = knownHostsFor(
+      scenario.nodes.map((n) => ({ host: "127.0.0.1", port: nodes[n.name]!.port, publicKey: keys.hostKeys[n.name]!.publicKey })),
+    );
+    const config: Config = {
+      vips: [...scenario.vips],
+      nodes: scenario.nodes.map((n) => ({
+        name: n.name,
+        host: "127.0.0.1",
+        port: nodes[n.name]!.port,
+        interface: n.interface,
+        ssh: true,
+      })),
+      routers: scenario.routers.map((r) => ({
+        type: "snmp" as const,
+        name: r.name,
+        host: "127.0.0.1",
+        port: routers[r.name]!.port,
+        version: 2 as const,
+        community: r.community,
+        table: "auto" as const,
+        timeoutMs: 1000,
+        retries: 0,
+      })),
+      ssh: {
+        user: SIM_USER,
+        privateKey: keys.client.privateKey,
+        knownHosts,
+        knownHostsFile: "<simulated known_hosts>",
+        timeoutMs: 2000,
+        keepaliveIntervalMs: 15_000,
+      },
+      remediation: {
+        token: null,
+        tokenSource: null,
+        garpMode: "both",
+        garpCount: 3,
+        cooldownMs: 60_000,
+        verifyTimeoutMs: 3000,
+        verifyIntervalMs: 100,
+        auditLogFile: null,
+        preferred: {},
+        maxBodyBytes: 256 * 1024,
+        ...opts.remediation,
+      },
+      scrapeTimeoutMs: 10_000,
+      source: opts.source ?? "<simulated segment>",
+    };
+    return { segment, config, nodes, routers, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,157 @@
+// Pure decoders for what SNMP agents send back: MACs from OctetStrings, IPv4 addresses from
+// table indexes, ARP entry type/state. Nothing here throws on bad input: a malformed value
+// decodes to null or to a "malformed" result the caller logs.
+import type { ArpEntry, Mac } from "../../model/types.js";
+import { isIpv4, macFromBytes, maskToPrefix, normalizeMac } from "../../model/net.js";
+import { ARP_STATE, ARP_TYPE, ASN, INET_ADDRESS_IPV4, type ArpTable } from "./oids.js";
+
+/** A varbind as net-snmp returns it (structurally; values from the wire are untrusted). */
+export interface RawVarbind {
+  oid: string;
+  type: number;
+  value: unknown;
+}
+
+function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array;
+}
+
+/** A MAC from an OctetString value; null unless exactly 6 bytes and not all zeros. */
+export function macFromOctets(value: unknown): Mac | null {
+  if (!isBytes(value)) return null;
+  const mac = macFromBytes(value);
+  if (mac === null || value.every((b) => b === 0)) return null;
+  return mac;
+}
+
+/** The 6 bytes of a MAC in any notation normalizeMac accepts; null when it is not a MAC. */
+export function macToOctets(mac: string): Buffer | null {
+  const norm = normalizeMac(mac);
+  return norm === null ? null : Buffer.from(norm.replaceAll(":", ""), "hex");
+}
+
+/** Dotted-quad IPv4 -> the 4 sub-ids of an index. Throws on a non-IPv4 (callers validate). */
+export function ipv4ToSubids(ip: string): number[] {
+  if (!isIpv4(ip)) throw new Error(`not an IPv4 address: ${ip}`);
+  return ip.split(".").map(Number);
+}
+
+/** 4 sub-ids -> dotted quad; null unless exactly 4 integers in 0..255. */
+export function ipv4FromSubids(subids: readonly number[]): string | null {
+  if (subids.length !== 4) return null;
+  if (!subids.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) return null;
+  return subids.join(".");
+}
+
+/** The row index (after the column number) of an IPv4 ARP entry in `table`. */
+export function arpRowIndex(table: ArpTable, ifIndex: number, ip: string): number[] {
+  const addr = ipv4ToSubids(ip);
+  return table === "ipNetToMedia" ? [ifIndex, ...addr] : [ifIndex, INET_ADDRESS_IPV4, 4, ...addr];
+}
+
+/** Inverse of arpRowIndex; null for anything but a well-formed IPv4 row index. */
+export function parseArpRowIndex(
+  table: ArpTable,
+  subids: readonly number[],
+): { ifIndex: number; ip: string } | null {
+  const ifIndex = subids[0];
+  if (ifIndex === undefined || !Number.isInteger(ifIndex) || ifIndex < 1 || ifIndex > 0x7fffffff) return null;
+  let addr: readonly number[];
+  if (table === "ipNetToMedia") {
+    addr = subids.slice(1);
+  } else {
+    if (subids[1] !== INET_ADDRESS_IPV4 || subids[2] !== 4) return null;
+    addr = subids.slice(3);
+  }
+  const ip = ipv4FromSubids(addr);
+  return ip === null ? null : { ifIndex, ip };
+}
+
+/** An integer varbind value; null for any other type or a non-integer value. */
+export function intValue(vb: RawVarbind | undefined): number | null {
+  if (!vb || vb.type !== ASN.Integer) return null;
+  return typeof vb.value === "number" && Number.isInteger(vb.value) ? vb.value : null;
+}
+
+/** noSuchObject / noSuchInstance / endOfMibView: the agent has no such row. */
+export function isMissing(vb: RawVarbind | undefined): boolean {
+  return (
+    vb === undefined ||
+    vb.type === ASN.NoSuchObject ||
+    vb.type === ASN.NoSuchInstance ||
+    vb.type === ASN.EndOfMibView
+  );
+}
+
+export type RowResult =
+  | { kind: "entry"; entry: ArpEntry }
+  /** The agent has no such row (the GET missed: re-discovery may help). */
+  | { kind: "missing" }
+  /** The row exists but is not a complete entry (invalid type, incomplete state...). */
+  | { kind: "absent"; reason: string }
+  /** The agent answered something we cannot read. */
+  | { kind: "malformed"; reason: string };
+
+export interface ArpRowVarbinds {
+  physAddress: RawVarbind | undefined;
+  type: RawVarbind | undefined;
+  /** ipNetToPhysicalState; only for ipNetToPhysical. */
+  state?: RawVarbind | undefined;
+}
+
+/**
+ * Decides whether one ARP row is a complete entry for `vip`. Type invalid(2), state
+ * invalid/incomplete and MACs that are not 6 non-zero bytes count as absent; static(4) and
+ * local(5) are marked static (a GARP cannot move them).
+ */
+export function decodeArpRow(table: ArpTable, vip: string, ifIndex: number, vbs: ArpRowVarbinds): RowResult {
+  try {
+    if (isMissing(vbs.physAddress)) return { kind: "missing" };
+    const phys = vbs.physAddress!;
+    if (phys.type !== ASN.OctetString || !isBytes(phys.value)) {
+      return { kind: "malformed", reason: `physAddress has type ${String(phys.type)}, expected OctetString` };
+    }
+    const mac = macFromOctets(phys.value);
+    if (mac === null) {
+      const len = phys.value.length;
+      return len === 6
+        ? { kind: "absent", reason: "physAddress is all zeros" }
+        : { kind: "malformed", reason: `physAddress is ${len} bytes, expected 6` };
+    }
+
+    // A row without a readable type is still a mapping the router uses: assume dynamic.
+    let isStatic = false;
+    if (!isMissing(vbs.type)) {
+      const type = intValue(vbs.type);
+      if (type === null) return { kind: "malformed", reason: `type has varbind type ${String(vbs.type!.type)}` };
+      if (type === ARP_TYPE.invalid) return { kind: "absent", reason: "type invalid(2)" };
+      isStatic = type === ARP_TYPE.static || (table === "ipNetToPhysical" && type === ARP_TYPE.local);
+    }
+
+    if (table === "ipNetToPhysical" && !isMissing(vbs.state)) {
+      const state = intValue(vbs.state);
+      if (state === null) return { kind: "malformed", reason: `state has varbind type ${String(vbs.state!.type)}` };
+      if (state === ARP_STATE.incomplete) return { kind: "absent", reason: "state incomplete(7)" };
+      if (state === ARP_STATE.invalid) return { kind: "absent", reason: "state invalid(5)" };
+    }
+
+    return { kind: "entry", entry: { vip, mac, static: isStatic, interface: String(ifIndex) } };
+  } catch (err) {
+    // Defensive: hostile values (getters, proxies) must never escape a decoder.
+    return { kind: "malformed", reason: `undecodable row: ${(err as Error)?.message ?? String(err)}` };
+  }
+}
+
+/** Netmask IpAddress varbind -> prefix length; null when not a contiguous IPv4 mask. */
+export function prefixFromMask(vb: RawVarbind | undefined): number | null {
+  if (!vb || vb.type !== ASN.IpAddress || typeof vb.value !== "string") return null;
+  return maskToPrefix(vb.value);
+}
+
+/** ipAddressPrefix RowPointer -> prefix length (its last sub-id); null for zeroDotZero or garbage. */
+export function prefixFromRowPointer(vb: RawVarbind | undefined): number | null {
+  if (!vb || vb.type !== ASN.OID || typeof vb.value !== "string") return null;
+  if (!/^\d+(\.\d+)+$/.test(vb.value) || vb.value === "0.0") return null;
+  const last = Number(vb.value.slice(vb.value.lastIndexOf(".") + 1));
+  return Number.isInteger(last) && last >= 0 && last <= 32 ? last : null;
+}

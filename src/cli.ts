@@ -47,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command("vip-arp-exporter")
     .description("Prometheus exporter: which node does the router really send each VIP's traffic to?")
     .version(VERSION, "--version")
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) })
     .addOption(configOption())
@@ -54,13 +55,13 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option("--web.listen-address <address>", "address to listen on for the web interface and telemetry").default(":9797"))
     .addOption(new Option("--web.telemetry-path <path>", "path under which to expose metrics").default("/metrics"))
     .addOption(logOption("info"))
-    .action(async (o: CommonOpts & { "web.listen-address": string; "web.telemetry-path": string }) => {
+    .action(async (o: CommonOpts & { "web.listenAddress": string; "web.telemetryPath": string }) => {
       const log = createLogger(o["log.level"]);
       const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
       if (rt.banner) log.warn(rt.banner);
       let serving;
       try {
-        serving = await serve(rt, { listenAddress: o["web.listen-address"], telemetryPath: o["web.telemetry-path"] }, log);
+        serving = await serve(rt, { listenAddress: o["web.listenAddress"], telemetryPath: o["web.telemetryPath"] }, log);
       } catch (err) {
         await rt.close();
         throw err;

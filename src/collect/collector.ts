@@ -76,7 +76,8 @@ export function createCollector(config: Config, log: Logger, sources: Sources = 
   }
 
   return {
-    collect() {
+    async collect(opts) {
+      if (opts?.fresh && inflight) await inflight.catch(() => undefined);
       inflight ??= round().finally(() => {
         inflight = null;
       });

@@ -20,8 +20,11 @@ export interface Collection {
 }
 
 export interface Collector {
-  /** One full round (routers and nodes, in parallel). Concurrent callers share one round. */
-  collect(): Promise<Collection>;
+  /**
+   * One full round (routers and nodes, in parallel). Concurrent callers share one round;
+   * with fresh, a round already in flight is waited out and a new one started (after a change).
+   */
+  collect(opts?: { fresh?: boolean }): Promise<Collection>;
   /** Re-reads only the routers (verification after GARPs). */
   readRouters(): Promise<ObservedRouter[]>;
   /** SSH command runner of a node, null when the node is not reached over SSH. */

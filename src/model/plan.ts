@@ -43,41 +43,55 @@ export function plan(analysis: Analysis, options: PlanOptions = {}): Plan {
   const blocked: PlanBlocked[] = [];
   const base = new Map<string, number>();
   const free: FreeVip[] = [];
+  const statics = new Map<string, RouterView[]>();
   for (const vip of vips) {
     const views = viewsOf(vip);
     const candidates = [...new Set(analysis.holders[vip] ?? [])]
       .filter((n) => eligible.has(n))
       .sort((a, b) => byString(rendezvous(vip, a), rendezvous(vip, b)) || byString(a, b));
-    const statics = views.filter((rv) => rv.view.present && rv.view.static);
-    // Static entries a GARP cannot move: pin to one that points at a candidate, report the rest.
-    // Otherwise a preferred node pins it when it is a candidate.
-    const pin =
-      candidates.find((c) => statics.some((rv) => rv.view.node === c)) ??
-      candidates.find((c) => c === options.preferred?.[vip]);
-    for (const rv of statics) {
-      if (pin !== undefined && rv.view.node === pin) continue;
-      const to = rv.view.node === null ? rv.view.mac : `${rv.view.node} (${rv.view.mac})`;
-      const why = rv.view.node !== null && candidates.includes(rv.view.node)
-        ? `the plan pins ${vip} to ${pin} because of another static entry`
-        : `that node is not up or does not hold it`;
-      blocked.push({
-        vip,
-        reason: `router ${rv.router} has a static ARP entry ${vip} -> ${to} that a GARP cannot move, and ${why}; fix the static entry on the router`,
-      });
-    }
-    if (candidates.length === 0) {
+    // A GARP cannot move a static entry: follow one that points at a candidate (the balance
+    // picks among several); else a preferred candidate; else any candidate.
+    const fixed = views.filter((rv) => rv.view.present && rv.view.static);
+    statics.set(vip, fixed);
+    const pinnedByStatic = candidates.filter((c) => fixed.some((rv) => rv.view.node === c));
+    const preferred = candidates.filter((c) => c === options.preferred?.[vip]);
+    const allowed = pinnedByStatic.length > 0 ? pinnedByStatic : preferred.length > 0 ? preferred : candidates;
+    // Every readable router holds a static entry elsewhere: no GARP can change where it goes.
+    const locked = views.length > 0 && views.every((rv) => rv.view.present && rv.view.static) && pinnedByStatic.length === 0;
+    if (allowed.length === 0 || locked) {
       targets.set(vip, null);
-      blocked.push({ vip, reason: `no up node with a known MAC holds ${vip}; bring up a node that holds it` });
-    } else if (pin !== undefined) {
-      targets.set(vip, pin);
-      base.set(pin, (base.get(pin) ?? 0) + 1);
+      if (allowed.length === 0) {
+        blocked.push({ vip, reason: `no up node with a known MAC holds ${vip}; bring up a node that holds it` });
+      }
+      // It stays where the routers send it: that node carries it, so balance around it.
+      const stays = currentOwner(views);
+      if (stays !== null && eligible.has(stays)) base.set(stays, (base.get(stays) ?? 0) + 1);
+    } else if (allowed.length === 1) {
+      targets.set(vip, allowed[0]!);
+      base.set(allowed[0]!, (base.get(allowed[0]!) ?? 0) + 1);
     } else {
-      free.push({ vip, candidates, owner: currentOwner(views) });
+      free.push({ vip, candidates: allowed, owner: currentOwner(views) });
     }
   }
 
   const nodes = [...eligible.keys()].sort(byString).map((name) => ({ name, base: base.get(name) ?? 0 }));
   for (const [vip, node] of assign(free, nodes)) targets.set(vip, node);
+
+  for (const [vip, fixed] of statics) {
+    const target = targets.get(vip) ?? null;
+    for (const rv of fixed) {
+      if (target !== null && rv.view.node === target) continue;
+      const to = rv.view.node === null ? rv.view.mac : `${rv.view.node} (${rv.view.mac})`;
+      const why =
+        rv.view.node !== null && (analysis.holders[vip] ?? []).includes(rv.view.node) && eligible.has(rv.view.node)
+          ? `the plan follows another router's static entry to ${target}`
+          : `that is not an up node holding it`;
+      blocked.push({
+        vip,
+        reason: `router ${rv.router} has a static ARP entry ${vip} -> ${to} that a GARP cannot move, and ${why}; fix the static entry on the router`,
+      });
+    }
+  }
 
   const only = options.vips ? new Set(options.vips) : null;
   const actions: GarpAction[] = [];

@@ -102,7 +102,7 @@ export class Remediator {
         const applied = await this.apply(planned.actions, before.analysis);
         ({ actions, sendSeconds, verifySeconds } = applied);
         // Something went out: show the routers as they are now; else nothing changed.
-        after = applied.anySent ? summarize((await this.collector.collect()).analysis) : summarize(before.analysis);
+        after = applied.anySent ? summarize((await this.collector.collect({ fresh: true })).analysis) : summarize(before.analysis);
       }
 
       const report: RemediationReport = {

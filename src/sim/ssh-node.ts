@@ -18,6 +18,8 @@ export interface SimSshNode {
   commands: string[];
   /** TCP connections accepted so far (including ones refused because the node was down). */
   connectionCount(): number;
+  /** Drops every open connection, as a rebooting node or a firewall would. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startSshNode(segment: SimSegment, nodeName: string, opts: 
     execCount: () => commands.length,
     commands,
     connectionCount: () => connections,
+    dropConnections: dropAll,
     close: () =>
       new Promise<void>((resolve) => {
         dropAll();

@@ -71,15 +71,17 @@ export class SshConnection implements CommandRunner {
         const reused = this.live !== null && !this.live.dead;
         live = this.connection(timeoutMs);
         const client = await live.ready;
+        let started: Started;
         try {
-          channel = await openExec(client, command);
+          started = await openExec(client, command);
         } catch (err) {
           this.drop(live);
           if (reused && attempt === 0) continue;
           throw new Error(`${this.where}: cannot run command: ${(err as Error).message}`);
         }
+        channel = started.channel;
         try {
-          return await collect(channel);
+          return await started.done;
         } catch (err) {
           this.drop(live);
           throw new Error(`${this.where}: ${(err as Error).message}`);
@@ -206,15 +208,32 @@ export class SshConnection implements CommandRunner {
       return `authentication as "${this.opts.settings.user}" failed: add the public key of ssh.private_key_file to that user's authorized_keys on the host`;
     }
     if (err.code === "ECONNREFUSED") return `connection refused: check the address and port and that sshd runs there (${err.message})`;
+    if (/lost before handshake/i.test(err.message) || err.code === "ECONNRESET") {
+      return `the server closed the connection before the SSH handshake: check that the host is up and sshd listens on port ${this.opts.port} (${err.message})`;
+    }
     if (err.level === "client-timeout") return `timed out during the SSH handshake (${err.message})`;
     return err.message;
   }
 }
 
-function openExec(client: ClientType, command: string): Promise<ClientChannel> {
+interface Started {
+  channel: ClientChannel;
+  done: Promise<ExecResult>;
+}
+
+/**
+ * Starts a command. The listeners are attached inside ssh2's callback: a fast server's output
+ * and exit status can arrive in the same packet as the channel confirmation.
+ */
+function openExec(client: ClientType, command: string): Promise<Started> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
+      client.exec(command, (err, channel) => {
+        if (err) return reject(err);
+        const done = collect(channel);
+        done.catch(() => {}); // observed by the caller; avoid an unhandled rejection meanwhile
+        resolve({ channel, done });
+      });
     } catch (err) {
       reject(err as Error);
     }

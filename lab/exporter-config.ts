@@ -1,0 +1,43 @@
+// The exporter config the lab writes for itself (DESIGN.md contract): the router twice (SNMP
+// and SSH `ip -j neigh`), every node over SSH, the lab's key, known_hosts and token.
+import { stringify } from "yaml";
+
+export interface ExporterConfigInput {
+  vips: readonly string[];
+  nodes: readonly { name: string; address: string }[];
+  router: { address: string };
+  community: string;
+  privateKeyFile: string;
+  knownHostsFile: string;
+  tokenFile: string;
+}
+
+export const SNMP_ROUTER_NAME = "lab-router";
+export const SSH_ROUTER_NAME = "lab-router-ssh";
+
+export function exporterConfig(c: ExporterConfigInput): string {
+  const doc = {
+    vips: [...c.vips],
+    nodes: c.nodes.map((n) => ({ name: n.name, address: n.address, interface: "eth0" })),
+    routers: [
+      {
+        name: SNMP_ROUTER_NAME,
+        type: "snmp",
+        address: c.router.address,
+        community: c.community,
+        // net-snmp 5.9.3 serves stale/mixed MACs in ipNetToPhysicalTable (4.35) after an
+        // entry changes; ipNetToMediaTable (4.22) follows the kernel.
+        table: "ipNetToMedia",
+      },
+      { name: SSH_ROUTER_NAME, type: "ssh", platform: "linux", address: c.router.address },
+    ],
+    ssh: {
+      user: "root",
+      private_key_file: c.privateKeyFile,
+      known_hosts_file: c.knownHostsFile,
+      timeout: "5s",
+    },
+    remediation: { token_file: c.tokenFile },
+  };
+  return "# Written by the vip-arp-exporter lab (lab/lab.ts); removed by `npm run lab -- down`.\n" + stringify(doc);
+}

@@ -1,0 +1,540 @@
+// A real network lab in network namespaces: one Linux bridge, a router (kernel ARP table,
+// Debian snmpd, OpenSSH), N infra nodes (OpenSSH, arping, VIPs static or by keepalived),
+// a rogue host that is no configured node, and a veth leg from the host so the exporter,
+// running normally on the host, reaches them all. Needs root. See docs/lab.md.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type LabPlan, type LabPlanNode, type LabSubnet, isLabSubnet, planLab } from "./addressing.js";
+import { inNs, run, runIgnoring } from "./exec.js";
+import { exporterConfig } from "./exporter-config.js";
+import { type KeepalivedNode, type KeepalivedProcs, masterIndex, startKeepalived } from "./keepalived.js";
+import {
+  addAddress, addBridge, addNamespace, addressesFromIpAddr, attach, hostRouteDev, linkExists,
+  listNamespaces, neighForVips, readSysctl, setLink, subnetConflicts, sysctl,
+} from "./netns.js";
+import { isAlive, signal, type TrackedProcess } from "./procs.js";
+import { startSnmpd } from "./snmpd.js";
+import { generateKey, prepareSshd, startSshd, type SshdSite } from "./sshd.js";
+import { type LabState, isRegistered, loadState, newState, register, saveState } from "./state.js";
+import { withSubnetLock } from "./subnet-lock.js";
+import { stopTree, teardown } from "./teardown.js";
+import { BASE_TOOLS, KEEPALIVED_TOOLS, TOOL_PACKAGES, missingTools } from "./tools.js";
+import { pollUntil } from "./wait.js";
+import { isIpv4 } from "../src/model/net.js";
+
+export type VipMode = "static" | "keepalived";
+export type GarpForm = "request" | "reply";
+
+export interface LabOptions {
+  subnet?: LabSubnet;
+  /** Infra nodes (default 3). */
+  nodes?: number;
+  vipMode?: VipMode;
+  /** VIPs .101, .102, ... (default 3). */
+  vips?: number;
+  /** The router's net.ipv4.conf.*.arp_accept (default 0, the Linux default). */
+  arpAccept?: 0 | 1 | 2;
+  /** Namespace name prefix, unique per lab (default "vae-" + 6 hex digits). */
+  prefix?: string;
+  /** Lab directory (default: a new one under the OS temp dir). */
+  dir?: string;
+  /** keepalived mode: spread masters round-robin (default) or make lab-node-1 master of all. */
+  spreadMasters?: boolean;
+  /** VIPs the router resolves at start (it then keeps the first ARP reply): default "all". */
+  resolve?: "all" | "none" | readonly string[];
+  /** How long to wait for another lab to free the subnet (default 0: refuse at once). */
+  subnetWaitMs?: number;
+}
+
+export interface LabHost {
+  name: string;
+  ns: string;
+  address: string;
+  mac: string;
+}
+
+export interface Lab {
+  dir: string;
+  prefix: string;
+  subnet: LabSubnet;
+  mode: VipMode;
+  /** Ready exporter config (YAML, DESIGN.md contract). */
+  configFile: string;
+  privateKeyFile: string;
+  knownHostsFile: string;
+  tokenFile: string;
+  token: string;
+  community: string;
+  /** The host's own address on the lab leg, and the leg's interface name. */
+  hostAddress: string;
+  hostLeg: string;
+  router: LabHost;
+  /** A namespace on the segment that is no configured node. */
+  rogue: LabHost;
+  nodes: LabHost[];
+  vips: string[];
+  /** Runs argv (no shell) inside one of the lab's namespaces; resolves with stdout. */
+  exec(ns: string, argv: readonly string[], opts?: { timeoutMs?: number }): Promise<string>;
+  /** VIP -> MAC in the router's kernel ARP table (`ip -j neigh`), null when absent/failed. */
+  routerNeigh(): Promise<Record<string, string | null>>;
+  /** IPv4 addresses on a node's eth0. */
+  nodeAddresses(name: string): Promise<string[]>;
+  /** VIP -> names of the nodes that have it on eth0. */
+  vipHolders(): Promise<Record<string, string[]>>;
+  /** The router sends to these VIPs (default all) and waits until each has an ARP entry. */
+  resolveVips(vips?: readonly string[]): Promise<void>;
+  /** Deletes the router's ARP entry for a VIP. */
+  forgetRouterEntry(vip: string): Promise<void>;
+  setArpAccept(value: 0 | 1 | 2): Promise<void>;
+  /** The router's current net.ipv4.conf.eth0.arp_accept. */
+  routerArpAccept(): Promise<number>;
+  /** "Reboot", first half: eth0 down, sshd (and its sessions) stopped. */
+  setNodeDown(name: string): Promise<void>;
+  /** Second half: eth0 up, sshd started again. */
+  setNodeUp(name: string): Promise<void>;
+  /** A gratuitous ARP for vip with the node's own MAC (arping -U, or -A for "reply"). */
+  garp(name: string, vip: string, form?: GarpForm): Promise<void>;
+  /** The rogue namespace sends a gratuitous ARP for vip with its own MAC. */
+  rogueGarp(vip: string, form?: GarpForm): Promise<void>;
+  /** Stops a node's keepalived (SIGTERM: releases its VIPs; SIGKILL: a crash, VIPs stay). */
+  killKeepalived(name: string, sig?: "SIGTERM" | "SIGKILL"): Promise<void>;
+  /** Starts a node's keepalived again after killKeepalived. */
+  restartKeepalived(name: string): Promise<void>;
+  /** Throws unless the host reaches the lab subnet through the lab's own leg. */
+  checkHostRoute(): Promise<void>;
+  /** Removes namespaces, veths, processes and files. Idempotent. */
+  down(): Promise<void>;
+}
+
+/** Refusals a caller can tell apart (wrong user, missing tools, subnet taken). */
+export class LabRefused extends Error {
+  override name = "LabRefused";
+}
+
+function checkPrerequisites(mode: VipMode): void {
+  if (process.getuid?.() !== 0) {
+    throw new LabRefused("the lab needs root (it creates network namespaces): run it with sudo");
+  }
+  const missing = missingTools(mode === "keepalived" ? [...BASE_TOOLS, ...KEEPALIVED_TOOLS] : BASE_TOOLS);
+  if (missing.length) {
+    throw new LabRefused(`the lab needs ${missing.join(", ")}: install them (Debian: apt-get install ${TOOL_PACKAGES})`);
+  }
+}
+
+function prepareDir(prefix: string, dir: string | undefined): { dir: string; created: boolean } {
+  if (!dir) return { dir: mkdtempSync(join(tmpdir(), `vip-arp-lab-${prefix}-`)), created: true };
+  if (existsSync(join(dir, "state.json"))) {
+    throw new LabRefused(`${dir} holds the state of a lab that was not torn down: run \`npm run lab -- down --dir ${dir}\` first`);
+  }
+  const created = !existsSync(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return { dir, created };
+}
+
+export async function startLab(opts: LabOptions = {}): Promise<Lab> {
+  const mode = opts.vipMode ?? "static";
+  if (mode !== "static" && mode !== "keepalived") throw new LabRefused(`vipMode must be static or keepalived, not ${String(mode)}`);
+  const subnet = opts.subnet ?? "198.51.100.0/24";
+  if (!isLabSubnet(subnet)) throw new LabRefused(`subnet must be 198.51.100.0/24 or 203.0.113.0/24, not ${String(subnet)}`);
+  const arpAccept = opts.arpAccept ?? 0;
+  if (![0, 1, 2].includes(arpAccept)) throw new LabRefused("arpAccept must be 0, 1 or 2");
+  const prefix = opts.prefix ?? `vae-${randomBytes(3).toString("hex")}`;
+  const plan = planLab(prefix, subnet, opts.nodes ?? 3, opts.vips ?? 3);
+  checkPrerequisites(mode);
+
+  const taken = (await listNamespaces()).filter((ns) => ns.startsWith(`${prefix}-`));
+  if (taken.length || isRegistered(prefix) || (await linkExists(plan.hostLeg))) {
+    throw new LabRefused(`a lab with prefix ${prefix} exists (${taken.join(", ") || plan.hostLeg}): pick another prefix or run \`npm run lab -- down\``);
+  }
+  // Before creating anything: a subnet the host reaches some other way is not ours to use.
+  await claimableSubnet(subnet, opts.subnetWaitMs ?? 0);
+  const { dir, created } = prepareDir(prefix, opts.dir);
+  const state = newState(prefix, dir, created, subnet, mode);
+  saveState(state);
+  register(state);
+  const lab = new LabImpl(plan, state, mode, opts.spreadMasters ?? true);
+  try {
+    await lab.build(arpAccept, opts.resolve ?? "all");
+  } catch (err) {
+    try {
+      await lab.down();
+    } catch (cleanupErr) {
+      throw new Error(`${(err as Error).message}\n(and cleaning up failed: ${(cleanupErr as Error).message})`, { cause: err });
+    }
+    throw err;
+  }
+  return lab;
+}
+
+/** Waits up to waitMs for the host to have no route into subnet; refuses otherwise. */
+async function claimableSubnet(subnet: LabSubnet, waitMs: number): Promise<void> {
+  let conflicts = await subnetConflicts(subnet);
+  if (conflicts.length && waitMs > 0) {
+    conflicts = await pollUntil(
+      `${subnet} to be free on the host`,
+      async () => {
+        const c = await subnetConflicts(subnet);
+        return c.length ? undefined : c;
+      },
+      { timeoutMs: waitMs, intervalMs: 250 },
+    ).catch(() => conflicts);
+  }
+  if (conflicts.length) {
+    throw new LabRefused(
+      `refusing to start: the host already routes ${subnet} (${conflicts.join("; ")}). ` +
+        "If it is a lab left over, run `npm run lab -- down --all`; else pick the other subnet (--subnet).",
+    );
+  }
+}
+
+/** Tears down the lab whose state file is in dir (e.g. after a crashed run). False: none there. */
+export async function downLabAt(dir: string): Promise<boolean> {
+  const state = loadState(dir);
+  if (!state) return false;
+  await teardown(state);
+  return true;
+}
+
+const toHost = (n: LabPlanNode): LabHost => ({ name: n.name, ns: n.ns, address: n.address, mac: n.mac });
+
+class LabImpl implements Lab {
+  readonly dir: string;
+  readonly prefix: string;
+  readonly subnet: LabSubnet;
+  readonly configFile: string;
+  readonly privateKeyFile: string;
+  readonly knownHostsFile: string;
+  readonly tokenFile: string;
+  readonly token = randomBytes(24).toString("base64url");
+  readonly community = `lab-${randomBytes(6).toString("hex")}`;
+  readonly hostAddress: string;
+  readonly hostLeg: string;
+  readonly router: LabHost;
+  readonly rogue: LabHost;
+  readonly nodes: LabHost[];
+  readonly vips: string[];
+  private readonly logDir: string;
+  private readonly sites = new Map<string, SshdSite>();
+  private readonly sshd = new Map<string, TrackedProcess>();
+  private readonly keepalived = new Map<string, KeepalivedProcs>();
+  private downDone = false;
+
+  constructor(
+    private readonly plan: LabPlan,
+    private readonly state: LabState,
+    readonly mode: VipMode,
+    private readonly spread: boolean,
+  ) {
+    this.dir = state.dir;
+    this.prefix = plan.prefix;
+    this.subnet = plan.subnet;
+    this.configFile = join(this.dir, "config.yml");
+    this.privateKeyFile = join(this.dir, "id_ed25519");
+    this.knownHostsFile = join(this.dir, "known_hosts");
+    this.tokenFile = join(this.dir, "token");
+    this.logDir = join(this.dir, "logs");
+    this.hostAddress = plan.hostAddress;
+    this.hostLeg = plan.hostLeg;
+    this.router = toHost(plan.router);
+    this.rogue = toHost(plan.rogue);
+    this.nodes = plan.nodes.map(toHost);
+    this.vips = [...plan.vips];
+  }
+
+  // ---- building --------------------------------------------------------------------------
+
+  private note(files: string[]): void {
+    this.state.files.push(...files.filter((f) => !this.state.files.includes(f)));
+    saveState(this.state);
+  }
+
+  private track(p: TrackedProcess): void {
+    this.state.processes.push(p);
+    saveState(this.state);
+  }
+
+  private untrack(ps: readonly TrackedProcess[]): void {
+    this.state.processes = this.state.processes.filter((p) => !ps.some((q) => q.pid === p.pid && q.startTime === p.startTime));
+    saveState(this.state);
+  }
+
+  async build(arpAccept: 0 | 1 | 2, resolve: "all" | "none" | readonly string[]): Promise<void> {
+    const p = this.plan;
+    this.note(["logs"]);
+    mkdirSync(this.logDir, { recursive: true, mode: 0o700 });
+
+    // Namespaces: recorded first, so a failure half-way is still cleaned up.
+    const all = [p.bridgeNs, p.router.ns, p.rogue.ns, ...p.nodes.map((n) => n.ns)];
+    for (const ns of all) {
+      this.state.namespaces.push(ns);
+      saveState(this.state);
+      await addNamespace(ns);
+    }
+    await sysctl(p.bridgeNs, "net.ipv6.conf.all.disable_ipv6", 1);
+    await addBridge(p.bridgeNs);
+    // The router's ARP policy applies to eth0 as created, so set it before attaching.
+    for (const key of ["all", "default"]) await sysctl(p.router.ns, `net.ipv4.conf.${key}.arp_accept`, arpAccept);
+    // The rogue announces addresses it does not own (arping binds the VIP as source).
+    await sysctl(p.rogue.ns, "net.ipv4.ip_nonlocal_bind", 1);
+    for (const site of [p.router, p.rogue, ...p.nodes]) {
+      await attach(p.bridgeNs, site.port, site.ns, site.mac);
+      await addAddress(site.ns, `${site.address}/${p.prefixLength}`);
+    }
+    await sysctl(p.router.ns, "net.ipv4.conf.eth0.arp_accept", arpAccept);
+    if (this.mode === "static") {
+      // Every node holds every VIP with Linux defaults (arp_ignore=0): all of them answer.
+      for (const n of p.nodes) for (const vip of p.vips) await addAddress(n.ns, `${vip}/32`);
+    }
+    for (const site of [p.router, p.rogue, ...p.nodes]) await setLink(site.ns, "eth0", "up");
+
+    await this.addHostLeg();
+    await this.startServers();
+    if (this.mode === "keepalived") await this.startVrrp();
+    const toResolve = resolve === "all" ? p.vips : resolve === "none" ? [] : [...resolve];
+    if (toResolve.length) await this.resolveVips(toResolve);
+
+    this.note(["config.yml"]);
+    writeFileSync(
+      this.configFile,
+      exporterConfig({
+        vips: p.vips,
+        nodes: p.nodes,
+        router: p.router,
+        community: this.community,
+        privateKeyFile: this.privateKeyFile,
+        knownHostsFile: this.knownHostsFile,
+        tokenFile: this.tokenFile,
+      }),
+      { mode: 0o600 },
+    );
+  }
+
+  private async addHostLeg(): Promise<void> {
+    const p = this.plan;
+    await withSubnetLock(p.subnet, async () => {
+      // Checked again under the lock: another lab may have claimed it since startLab looked.
+      await claimableSubnet(p.subnet, 0);
+      this.state.hostLeg = p.hostLeg;
+      saveState(this.state);
+      await run(["ip", "link", "add", "name", p.hostLeg, "type", "veth", "peer", "name", "h", "netns", p.bridgeNs]);
+      await run(["ip", "-n", p.bridgeNs, "link", "set", "dev", "h", "master", "br0"]);
+      await run(["ip", "-n", p.bridgeNs, "link", "set", "dev", "h", "up"]);
+      // No IPv6 on the host leg: the host has no business talking v6 into the lab.
+      await run(["sysctl", "-q", "-w", `net.ipv6.conf.${p.hostLeg}.disable_ipv6=1`]);
+      await run(["ip", "addr", "add", `${p.hostAddress}/${p.prefixLength}`, "dev", p.hostLeg]);
+      await run(["ip", "link", "set", "dev", p.hostLeg, "up"]);
+    });
+    await this.checkHostRoute();
+  }
+
+  async checkHostRoute(): Promise<void> {
+    for (const addr of [this.router.address, ...this.vips]) {
+      const dev = await hostRouteDev(addr);
+      if (dev !== this.hostLeg) {
+        throw new LabRefused(`the host would reach ${addr} via ${dev ?? "nothing"}, not the lab leg ${this.hostLeg}: refusing to send anything`);
+      }
+    }
+  }
+
+  private async startServers(): Promise<void> {
+    const p = this.plan;
+    this.note(["id_ed25519", "id_ed25519.pub", "authorized_keys", "known_hosts", "token"]);
+    const pub = await generateKey(this.privateKeyFile, `vip-arp-lab-${p.prefix}`);
+    const authorized = join(this.dir, "authorized_keys");
+    writeFileSync(authorized, pub + "\n", { mode: 0o600 });
+    writeFileSync(this.tokenFile, this.token + "\n", { mode: 0o600 });
+
+    const knownHosts: string[] = [];
+    for (const site of [p.router, ...p.nodes]) {
+      const siteDir = join(this.dir, site.name);
+      this.note([site.name]);
+      mkdirSync(siteDir, { recursive: true, mode: 0o700 });
+      const utsFile = await this.ownHostname(site, siteDir);
+      const s: SshdSite = { ns: site.ns, name: site.name, address: site.address, dir: siteDir, utsFile };
+      this.sites.set(site.name, s);
+      knownHosts.push(await prepareSshd(s, authorized));
+    }
+    writeFileSync(this.knownHostsFile, knownHosts.join("\n") + "\n", { mode: 0o600 });
+    for (const s of this.sites.values()) {
+      const proc = await startSshd(s, this.logDir);
+      this.sshd.set(s.name, proc);
+      this.track(proc);
+    }
+    this.track(
+      await startSnmpd(
+        { ns: p.router.ns, address: p.router.address, subnet: p.subnet, community: this.community, dir: join(this.dir, p.router.name) },
+        this.logDir,
+      ),
+    );
+  }
+
+  /** A persistent UTS namespace with the site's hostname, bind-mounted on a file in its dir. */
+  private async ownHostname(site: LabPlanNode, siteDir: string): Promise<string> {
+    const file = join(siteDir, "uts");
+    writeFileSync(file, "");
+    this.state.utsFiles.push(file);
+    saveState(this.state);
+    await run(["unshare", `--uts=${file}`, "hostname", site.name]);
+    return file;
+  }
+
+  private keepalivedNodes(): KeepalivedNode[] {
+    return this.plan.nodes.map((n) => ({ name: n.name, ns: n.ns, address: n.address, dir: join(this.dir, n.name) }));
+  }
+
+  private async startVrrpOn(index: number): Promise<void> {
+    const procs = await startKeepalived(this.keepalivedNodes(), index, this.vips, this.spread, this.logDir);
+    this.keepalived.set(this.plan.nodes[index]!.name, procs);
+    this.track(procs.main);
+    this.track(procs.vrrp);
+  }
+
+  private async startVrrp(): Promise<void> {
+    for (let i = 0; i < this.plan.nodes.length; i++) await this.startVrrpOn(i);
+    const n = this.plan.nodes.length;
+    await pollUntil(
+      "each VIP to be held by exactly its VRRP master",
+      async () => {
+        const holders = await this.vipHolders();
+        const ok = this.vips.every((vip, i) => {
+          const h = holders[vip] ?? [];
+          return h.length === 1 && h[0] === this.plan.nodes[masterIndex(i, n, this.spread)]!.name;
+        });
+        return ok ? true : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+  }
+
+  // ---- lookups ---------------------------------------------------------------------------
+
+  private node(name: string): LabPlanNode {
+    const n = this.plan.nodes.find((x) => x.name === name);
+    if (!n) throw new Error(`no lab node named ${JSON.stringify(name)} (have ${this.plan.nodes.map((x) => x.name).join(", ")})`);
+    return n;
+  }
+
+  private checkVip(vip: string): void {
+    if (!isIpv4(vip)) throw new Error(`not an IPv4 address: ${JSON.stringify(vip)}`);
+  }
+
+  async exec(ns: string, argv: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+    if (!this.state.namespaces.includes(ns)) throw new Error(`${ns} is not a namespace of lab ${this.prefix}`);
+    if (argv.length === 0) throw new Error("exec: empty argv");
+    const site = [...this.sites.values()].find((s) => s.ns === ns);
+    return run(inNs(ns, argv, site?.utsFile), { timeoutMs: opts.timeoutMs ?? 15_000 });
+  }
+
+  async routerNeigh(): Promise<Record<string, string | null>> {
+    return neighForVips(await run(["ip", "-n", this.router.ns, "-j", "neigh", "show", "dev", "eth0"]), this.vips);
+  }
+
+  async nodeAddresses(name: string): Promise<string[]> {
+    return addressesFromIpAddr(await run(["ip", "-n", this.node(name).ns, "-j", "addr", "show", "dev", "eth0"]));
+  }
+
+  async vipHolders(): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = Object.fromEntries(this.vips.map((v) => [v, []]));
+    for (const n of this.plan.nodes) {
+      for (const a of await this.nodeAddresses(n.name)) out[a]?.push(n.name);
+    }
+    return out;
+  }
+
+  // ---- the router ------------------------------------------------------------------------
+
+  async resolveVips(vips: readonly string[] = this.vips): Promise<void> {
+    vips.forEach((v) => this.checkVip(v));
+    // One UDP datagram per VIP makes the router's kernel resolve it (ARP request, first reply
+    // wins). The script is fixed; the VIPs are its arguments, never part of it.
+    const script = 'for v in "$@"; do (echo > "/dev/udp/$v/9") 2>/dev/null; done; exit 0';
+    await run(inNs(this.router.ns, ["bash", "-c", script, "resolve", ...vips]));
+    await pollUntil(
+      `the router to resolve ${vips.join(", ")}`,
+      async () => {
+        const neigh = await this.routerNeigh();
+        return vips.every((v) => neigh[v]) ? true : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+  }
+
+  async forgetRouterEntry(vip: string): Promise<void> {
+    this.checkVip(vip);
+    await runIgnoring(["ip", "-n", this.router.ns, "neigh", "del", vip, "dev", "eth0"], /No such file|not found/i);
+  }
+
+  async setArpAccept(value: 0 | 1 | 2): Promise<void> {
+    if (![0, 1, 2].includes(value)) throw new Error("arp_accept must be 0, 1 or 2");
+    for (const key of ["all", "default", "eth0"]) await sysctl(this.router.ns, `net.ipv4.conf.${key}.arp_accept`, value);
+  }
+
+  async routerArpAccept(): Promise<number> {
+    return Number(await readSysctl(this.router.ns, "net.ipv4.conf.eth0.arp_accept"));
+  }
+
+  // ---- nodes -----------------------------------------------------------------------------
+
+  async setNodeDown(name: string): Promise<void> {
+    const n = this.node(name);
+    await setLink(n.ns, "eth0", "down");
+    const proc = this.sshd.get(name);
+    if (proc) {
+      await stopTree([proc]);
+      this.sshd.delete(name);
+      this.untrack([proc]);
+    }
+  }
+
+  async setNodeUp(name: string): Promise<void> {
+    const n = this.node(name);
+    await setLink(n.ns, "eth0", "up");
+    if (!this.sshd.get(name) || !isAlive(this.sshd.get(name)!)) {
+      const proc = await startSshd(this.sites.get(name)!, this.logDir);
+      this.sshd.set(name, proc);
+      this.track(proc);
+    }
+  }
+
+  private async sendGarp(ns: string, vip: string, form: GarpForm): Promise<void> {
+    this.checkVip(vip);
+    await run(inNs(ns, ["arping", form === "reply" ? "-A" : "-U", "-c", "1", "-I", "eth0", vip]));
+  }
+
+  async garp(name: string, vip: string, form: GarpForm = "request"): Promise<void> {
+    await this.sendGarp(this.node(name).ns, vip, form);
+  }
+
+  async rogueGarp(vip: string, form: GarpForm = "request"): Promise<void> {
+    await this.sendGarp(this.rogue.ns, vip, form);
+  }
+
+  async killKeepalived(name: string, sig: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
+    this.node(name);
+    const procs = this.keepalived.get(name);
+    if (!procs) throw new Error(`keepalived is not running on ${name}${this.mode === "static" ? " (the lab is in static mode)" : ""}`);
+    signal(procs.main, sig);
+    if (sig === "SIGKILL") signal(procs.vrrp, sig); // a crash: no one releases the VIPs
+    await pollUntil(
+      `keepalived of ${name} to exit`,
+      async () => (isAlive(procs.main) || isAlive(procs.vrrp) ? undefined : true),
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    this.keepalived.delete(name);
+    this.untrack([procs.main, procs.vrrp]);
+  }
+
+  async restartKeepalived(name: string): Promise<void> {
+    if (this.mode !== "keepalived") throw new Error("the lab is in static mode: there is no keepalived to restart");
+    if (this.keepalived.has(name)) throw new Error(`keepalived is already running on ${name}`);
+    await this.startVrrpOn(this.plan.nodes.indexOf(this.node(name)));
+  }
+
+  async down(): Promise<void> {
+    if (this.downDone) return;
+    await teardown(this.state);
+    this.downDone = true;
+  }
+}

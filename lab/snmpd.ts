@@ -1,0 +1,51 @@
+// Debian's net-snmp agent in the router namespace: serves the kernel's ARP table (IP-MIB)
+// with a read-only community. -C: no system config; -I -smux,agentx: no subagent sockets.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { inNs } from "./exec.js";
+import { isAlive, spawnDaemon, type TrackedProcess } from "./procs.js";
+import { listening } from "./sshd.js";
+import { pollUntil } from "./wait.js";
+
+export interface SnmpdSite {
+  ns: string;
+  address: string;
+  subnet: string;
+  community: string;
+  dir: string;
+}
+
+export function snmpdConfig(site: SnmpdSite): string {
+  return [
+    "# vip-arp-exporter lab: read-only community for the lab subnet only",
+    `rocommunity ${site.community} ${site.subnet}`,
+    "sysName lab-router",
+    "sysLocation vip-arp-exporter lab",
+    "",
+  ].join("\n");
+}
+
+export async function startSnmpd(site: SnmpdSite, logDir: string): Promise<TrackedProcess> {
+  mkdirSync(site.dir, { recursive: true, mode: 0o700 });
+  const persist = join(site.dir, "snmp-persist");
+  mkdirSync(persist, { recursive: true, mode: 0o700 });
+  const conf = join(site.dir, "snmpd.conf");
+  writeFileSync(conf, snmpdConfig(site), { mode: 0o600 });
+  const log = join(logDir, "lab-router-snmpd.log");
+  const argv = inNs(site.ns, [
+    "/usr/sbin/snmpd", "-f", "-Lo", "-C", "-c", conf, "-I", "-smux,agentx",
+    "-p", join(site.dir, "snmpd.pid"), `udp:${site.address}:161`,
+  ]);
+  // MIBS=: loads no MIB files (none are needed to serve numeric OIDs, and Debian ships few).
+  const env = { ...process.env, MIBS: ":", SNMP_PERSISTENT_DIR: persist };
+  const proc = await spawnDaemon("snmpd lab-router", argv, log, env);
+  await pollUntil(
+    `snmpd to listen on ${site.address}:161 (log: ${log})`,
+    async () => {
+      if (!isAlive(proc)) throw new Error(`snmpd exited; see ${log}`);
+      return (await listening(site.ns, "udp", site.address, 161)) ? true : undefined;
+    },
+    { timeoutMs: 10_000 },
+  );
+  return proc;
+}

@@ -1,0 +1,102 @@
+// Tearing a lab down from its state: host leg first (so nothing on the host can reach the
+// subnet through the lab any more), then the lab's processes by pid, then the namespaces.
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { runIgnoring } from "./exec.js";
+import { deleteHostLink, deleteNamespace, linkExists, listNamespaces } from "./netns.js";
+import { stopAll, track, type TrackedProcess } from "./procs.js";
+import { saveState, unregister, type LabState } from "./state.js";
+import { pollUntil } from "./wait.js";
+
+/** Live descendants of the given pids (e.g. sshd's per-connection children), from /proc. */
+export function descendants(roots: readonly number[]): TrackedProcess[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const out: TrackedProcess[] = [];
+  const queue = [...roots];
+  while (queue.length) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      const t = track(`child of ${roots.join(",")}`, c);
+      if (t) out.push(t);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+/** Stops the given lab processes and everything they forked. */
+export async function stopTree(procs: readonly TrackedProcess[]): Promise<void> {
+  const kids = descendants(procs.map((p) => p.pid));
+  await stopAll([...procs, ...kids]);
+}
+
+/** Pids still inside a namespace (`ip netns pids`), e.g. a command someone ran there. */
+async function pidsIn(ns: string): Promise<number[]> {
+  const out = await runIgnoring(["ip", "netns", "pids", ns], /No such file|Invalid|not found/i);
+  return (out ?? "").split(/\s+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 1);
+}
+
+/**
+ * Removes everything the state records. Safe to run twice and on a half-built lab. Processes
+ * left inside the lab's namespaces (sessions of its sshd, commands run there) go too: they
+ * belong to the lab and would keep its namespaces alive.
+ */
+export async function teardown(state: LabState): Promise<void> {
+  const errors: string[] = [];
+  const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      errors.push(`${what}: ${(err as Error).message}`);
+    }
+  };
+  if (state.hostLeg) await step(`delete host link ${state.hostLeg}`, () => deleteHostLink(state.hostLeg!));
+  await step("stop lab processes", () => stopTree(state.processes));
+  const existing = new Set(await listNamespaces());
+  const ours = state.namespaces.filter((ns) => existing.has(ns));
+  await step("stop processes left in the lab namespaces", async () => {
+    const left: TrackedProcess[] = [];
+    for (const ns of ours) for (const pid of await pidsIn(ns)) {
+      const t = track(`left in ${ns}`, pid);
+      if (t) left.push(t);
+    }
+    await stopAll(left);
+  });
+  for (const f of state.utsFiles) {
+    await step(`unmount ${f}`, async () => {
+      await runIgnoring(["umount", f], /not mounted|no mount point|No such file/i);
+    });
+  }
+  for (const ns of ours) await step(`delete namespace ${ns}`, () => deleteNamespace(ns));
+  if (state.hostLeg) {
+    await step(`wait for ${state.hostLeg} to go`, async () => {
+      await pollUntil(`host link ${state.hostLeg} to disappear`, async () => ((await linkExists(state.hostLeg!)) ? undefined : true), { timeoutMs: 5_000 });
+    });
+  }
+  await step("check namespaces are gone", async () => {
+    const still = (await listNamespaces()).filter((ns) => state.namespaces.includes(ns));
+    if (still.length) throw new Error(`still present: ${still.join(", ")}`);
+  });
+  if (errors.length) {
+    // Keep the state file so `lab down` can retry.
+    saveState(state);
+    throw new Error(`lab ${state.prefix} teardown incomplete (state kept in ${join(state.dir, "state.json")}; retry with \`npm run lab -- down --dir ${state.dir}\`):\n  ${errors.join("\n  ")}`);
+  }
+  unregister(state.prefix);
+  if (state.createdDir) {
+    rmSync(state.dir, { recursive: true, force: true });
+  } else {
+    for (const f of [...state.files, "state.json"]) rmSync(join(state.dir, f), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,210 @@
+// The planner against brute force over every feasible assignment on small random segments.
+// The reference below reads the observation directly (not the analysis) so it shares no code
+// with the planner beyond the contract's imbalance().
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/model/analyze.js";
+import { imbalance } from "../../src/model/imbalance.js";
+import { compareIp } from "../../src/model/net.js";
+import { plan } from "../../src/model/plan.js";
+import type { ArpEntry, Observation, Plan, PlanOptions } from "../../src/model/types.js";
+import { observationArb, shuffledArb } from "./arbitraries.js";
+import { reorder } from "./fixtures.js";
+
+const optionsArb = (obs: Observation): fc.Arbitrary<PlanOptions> =>
+  fc
+    .record({
+      // per VIP: no preference, or n1..n4, or n5 (no such node)
+      pref: fc.array(fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }), { minLength: obs.vips.length, maxLength: obs.vips.length }),
+      reassert: fc.boolean(),
+    })
+    .map(({ pref, reassert }) => {
+      const preferred: Record<string, string> = {};
+      pref.forEach((p, i) => p !== null && (preferred[obs.vips[i]!] = `n${p}`));
+      return { preferred, reassert };
+    });
+
+const withOptions = observationArb.chain((obs) => fc.record({ obs: fc.constant(obs), options: optionsArb(obs) }));
+
+/** What the contract and the brief say, computed the slow obvious way. */
+function reference(obs: Observation, options: PlanOptions) {
+  const up = obs.nodes.filter((n) => n.up).map((n) => n.name);
+  const macOf = new Map(obs.nodes.filter((n) => n.up && n.mac).map((n) => [n.name, n.mac!]));
+  const nodeOfMac = (mac: string) => obs.nodes.find((n) => n.mac === mac)?.name ?? null;
+  const readings = obs.routers.filter((r) => r.reading).map((r) => {
+    const m = new Map<string, ArpEntry>();
+    for (const e of r.reading!.entries) if (!m.has(e.vip)) m.set(e.vip, e);
+    return { name: r.name, entries: m };
+  });
+  const vips = obs.vips.map((vip) => {
+    const candidates = obs.nodes.filter((n) => n.up && n.mac && n.holds.includes(vip)).map((n) => n.name);
+    const entries = readings.flatMap((r) => (r.entries.has(vip) ? [r.entries.get(vip)!] : []));
+    const staticNodes = entries.filter((e) => e.static).map((e) => nodeOfMac(e.mac));
+    const pinned = candidates.filter((c) => staticNodes.includes(c));
+    const pref = options.preferred?.[vip];
+    const allowed = pinned.length ? pinned : pref && candidates.includes(pref) ? [pref] : candidates;
+    const owners = new Set(entries.map((e) => nodeOfMac(e.mac)));
+    const owner = owners.size === 1 ? [...owners][0]! : null;
+    return { vip, candidates, allowed, owner };
+  });
+  const placeable = vips.filter((v) => v.allowed.length > 0);
+
+  // Every feasible assignment of the placeable VIPs.
+  const all: Map<string, string>[] = [];
+  const walk = (i: number, acc: Map<string, string>) => {
+    if (i === placeable.length) return void all.push(new Map(acc));
+    for (const n of placeable[i]!.allowed) {
+      acc.set(placeable[i]!.vip, n);
+      walk(i + 1, acc);
+    }
+  };
+  walk(0, new Map());
+
+  const loads = (t: Map<string, string>) => up.map((n) => [...t.values()].filter((x) => x === n).length);
+  const score = (t: Map<string, string>) => {
+    const l = loads(t);
+    return {
+      sumsq: l.reduce((s, x) => s + x * x, 0),
+      max: Math.max(0, ...l),
+      sorted: [...l].sort((a, b) => b - a),
+      ratio: imbalance(l, placeable.length).ratio,
+      moves: placeable.filter((v) => t.get(v.vip) !== v.owner).length,
+    };
+  };
+  /** The contract ratio each router would show once it follows t (GARPs move non-static entries and create missing ones). */
+  const applied = (t: Map<string, string>) =>
+    readings.map((r) => {
+      const counts = new Map(up.map((n) => [n, 0]));
+      let resolved = 0;
+      let clean = true;
+      for (const vip of obs.vips) {
+        const e = r.entries.get(vip);
+        const target = t.get(vip);
+        const follows = target !== undefined && !(e && e.static && nodeOfMac(e.mac) !== target);
+        const node = follows ? target : e ? nodeOfMac(e.mac) : undefined;
+        if (node === undefined) continue;
+        resolved++;
+        if (node !== null && counts.has(node)) {
+          counts.set(node, counts.get(node)! + 1);
+          if (!follows) clean = false; // a VIP the plan cannot place sits on an up node
+        }
+      }
+      return { router: r.name, clean, ratio: imbalance([...counts.values()], resolved).ratio };
+    });
+  return { up, macOf, vips, placeable, all, score, applied, readings, nodeOfMac };
+}
+
+function targetsOf(p: Plan): Map<string, string> {
+  return new Map(Object.entries(p.targets).filter((e): e is [string, string] => e[1] !== null));
+}
+
+describe("plan: properties against brute force", () => {
+  it("targets only allowed holders and reaches the most even loads, the smallest max and ratio, then the fewest moves", () => {
+    fc.assert(
+      fc.property(withOptions, ({ obs, options }) => {
+        const ref = reference(obs, options);
+        const p = plan(analyze(obs), options);
+        for (const v of ref.vips) {
+          if (v.allowed.length === 0) expect(p.targets[v.vip]).toBeNull();
+          else expect(v.allowed).toContain(p.targets[v.vip]);
+        }
+        const t = targetsOf(p);
+        const got = ref.score(t);
+        const scores = ref.all.map(ref.score);
+        const best = Math.min(...scores.map((s) => s.sumsq));
+        const optimal = scores.filter((s) => s.sumsq === best);
+        // Theory check: every square-sum minimiser has the same sorted loads (least majorised).
+        for (const s of optimal) expect(s.sorted).toEqual(optimal[0]!.sorted);
+        expect(got.sumsq).toBe(best);
+        expect(got.sorted).toEqual(optimal[0]!.sorted);
+        expect(got.max).toBe(Math.min(...scores.map((s) => s.max)));
+        expect(got.ratio).toBe(Math.min(...scores.map((s) => s.ratio)));
+        expect(got.moves).toBe(Math.min(...optimal.map((s) => s.moves)));
+        // expectedCounts: every up node, VIPs targeted at it
+        expect(p.expectedCounts).toEqual(Object.fromEntries(ref.up.map((n, i) => [n, ref.score(t).sorted.length ? [...t.values()].filter((x) => x === n).length : 0 + i * 0])));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("applying the plan gives each router the lowest contract ratio any feasible assignment gives it", () => {
+    fc.assert(
+      fc.property(withOptions, ({ obs, options }) => {
+        const ref = reference(obs, options);
+        const mine = ref.applied(targetsOf(plan(analyze(obs), options)));
+        const others = ref.all.map(ref.applied);
+        mine.forEach((r, i) => {
+          // A router where VIPs the plan cannot place sit on up nodes has its own optimum.
+          if (!r.clean) return;
+          expect(r.ratio).toBe(Math.min(...others.map((o) => o[i]!.ratio)));
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("acts exactly where a readable router's movable entry is missing or wrong, only from up holders", () => {
+    fc.assert(
+      fc.property(withOptions, ({ obs, options }) => {
+        const ref = reference(obs, options);
+        const p = plan(analyze(obs), options);
+        const want = ref.vips
+          .filter((v) => p.targets[v.vip] !== null)
+          .flatMap((v) => {
+            const mac = ref.macOf.get(p.targets[v.vip]!)!;
+            const off = ref.readings.some((r) => {
+              const e = r.entries.get(v.vip);
+              return !e || (!e.static && e.mac !== mac);
+            });
+            return off ? [`${v.vip} move`] : options.reassert ? [`${v.vip} reassert`] : [];
+          })
+          .sort((a, b) => compareIp(a.split(" ")[0]!, b.split(" ")[0]!));
+        expect(p.actions.map((a) => `${a.vip} ${a.reason}`)).toEqual(want);
+        for (const a of p.actions) {
+          const n = obs.nodes.find((x) => x.name === a.toNode)!;
+          expect(n.up).toBe(true);
+          expect(n.holds).toContain(a.vip);
+          expect(a.toMac).toBe(n.mac);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("restricting to some VIPs keeps the targets and filters the actions", () => {
+    fc.assert(
+      fc.property(
+        withOptions.chain(({ obs, options }) => fc.record({ obs: fc.constant(obs), options: fc.constant(options), some: fc.subarray(obs.vips) })),
+        ({ obs, options, some }) => {
+          const a = analyze(obs);
+          const full = plan(a, options);
+          const part = plan(a, { ...options, vips: some });
+          expect(part.targets).toEqual(full.targets);
+          expect(part.actions).toEqual(full.actions.filter((x) => some.includes(x.vip)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("is the same plan whatever the order of VIPs, nodes, routers and entries", () => {
+    fc.assert(
+      fc.property(
+        shuffledArb.chain((s) => fc.record({ s: fc.constant(s), options: optionsArb(s.obs) })),
+        ({ s: { obs, order }, options }) => {
+          const p = plan(analyze(obs), options);
+          const q = plan(analyze(reorder(obs, order)), options);
+          expect(q.targets).toEqual(p.targets);
+          expect(q.expectedCounts).toEqual(p.expectedCounts);
+          expect(q.blocked).toEqual(p.blocked);
+          // fromNode/fromMac name the first disagreeing router in config order, so they may follow
+          // the router order; everything else must not.
+          const strip = (x: Plan) => x.actions.map(({ fromNode: _n, fromMac: _m, ...rest }) => rest);
+          expect(strip(q)).toEqual(strip(p));
+          if (order.routers.every((r, i) => r === i)) expect(q.actions).toEqual(p.actions);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,96 @@
+// A tiny SSH server playing a router's CLI for tests: 127.0.0.1, a free port, publickey auth
+// for one generated client key, and each exec answered by a callback (fixture content).
+import { createServer, type Server as NetServer, type Socket } from "node:net";
+import ssh2 from "ssh2";
+import type { SshSettings } from "../../src/config/types.js";
+
+const { Server, utils } = ssh2;
+
+export interface CliReply {
+  stdout?: string;
+  stderr?: string;
+  /** Exit status; default 0. */
+  code?: number;
+  /** Never answer (the client's timeout must fire). */
+  hang?: boolean;
+}
+
+export interface CliServer {
+  host: string;
+  port: number;
+  /** SSH settings a client needs: the user, the client key and known_hosts with our host key. */
+  settings: SshSettings;
+  /** Every command received, in order. */
+  commands: string[];
+  close(): Promise<void>;
+}
+
+export async function startCliServer(respond: (command: string) => CliReply): Promise<CliServer> {
+  const hostKey = utils.generateKeyPairSync("ed25519");
+  const clientKey = utils.generateKeyPairSync("ed25519");
+  const allowed = utils.parseKey(clientKey.public);
+  if (allowed instanceof Error) throw allowed;
+  const commands: string[] = [];
+  const sockets = new Set<Socket>();
+
+  const ssh = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    client.on("error", () => {});
+    client.on("authentication", (ctx) => {
+      const ok =
+        ctx.method === "publickey" &&
+        ctx.key.algo === allowed.type &&
+        ctx.key.data.equals(allowed.getPublicSSH()) &&
+        (!ctx.signature || allowed.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true);
+      if (ok) ctx.accept();
+      else ctx.reject(["publickey"]);
+    });
+    client.on("ready", () => {
+      client.on("session", (acceptSession) => {
+        const session = acceptSession();
+        session.on("exec", (acceptExec, _reject, info) => {
+          commands.push(info.command);
+          const stream = acceptExec();
+          const reply = respond(info.command);
+          if (reply.hang) return;
+          if (reply.stderr) stream.stderr.write(reply.stderr);
+          stream.write(reply.stdout ?? "");
+          stream.exit(reply.code ?? 0);
+          stream.end();
+        });
+      });
+    });
+  });
+
+  const net: NetServer = createServer((sock) => {
+    sock.setNoDelay(true); // otherwise every exec waits on Nagle
+    sockets.add(sock);
+    sock.on("close", () => sockets.delete(sock));
+    ssh.injectSocket(sock);
+  });
+  await new Promise<void>((resolve, reject) => {
+    net.once("error", reject);
+    net.listen(0, "127.0.0.1", () => resolve());
+  });
+  const address = net.address();
+  if (address === null || typeof address === "string") throw new Error("no TCP address");
+  const port = address.port;
+
+  return {
+    host: "127.0.0.1",
+    port,
+    commands,
+    settings: {
+      user: "netops",
+      privateKey: clientKey.private,
+      knownHosts: `[127.0.0.1]:${port} ${hostKey.public}\n`,
+      knownHostsFile: "<test known_hosts>",
+      timeoutMs: 5000,
+      keepaliveIntervalMs: 0,
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        net.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,185 @@
+// Property tests: garbage never throws and never invents an entry; incomplete rows are
+// never returned; generated tables parse back to exactly their complete rows.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normalizeMac } from "../../src/model/net.js";
+import { PLATFORMS, type CliParser, type ParseResult } from "../../src/sources/router-cli/index.js";
+import type { RouterPlatform } from "../../src/config/types.js";
+import { fixture } from "./fixtures.js";
+
+const FIXTURES: Record<RouterPlatform, string[]> = {
+  "cisco-ios": ["cisco-ios-core.txt", "cisco-ios-xe-timestamps.txt", "cisco-ios-broken.txt"],
+  "cisco-nxos": ["cisco-nxos-default.txt", "cisco-nxos-all-contexts.txt", "cisco-nxos-vrf-prod.txt"],
+  "arista-eos": ["arista-eos-vrf-all.txt", "arista-eos-default.txt"],
+  junos: ["junos-mx-no-resolve.txt", "junos-ex-irb.txt"],
+  linux: ["linux-ip-j-neigh.txt", "linux-ip-j-p-neigh.txt", "linux-ip-neigh-text.txt"],
+};
+const PLATFORM_NAMES = Object.keys(FIXTURES) as RouterPlatform[];
+
+/**
+ * Every entry must come from one source unit (a line; for JSON, one object, which
+ * `ip -j -p` spreads over lines) that shows both its address and its MAC in some notation.
+ */
+function assertGrounded(input: string, result: ParseResult): void {
+  const lineCount = input.split(/\r\n|\r|\n/).length;
+  const isJson = /^\s*[[{]/.test(input);
+  const units = (isJson ? input.split("}") : input.split(/\r\n|\r|\n/)).map((l) => l.split(/[\s",[\]{}]+/).filter((t) => t !== ""));
+  for (const entry of result.entries) {
+    const source = units.find((toks) => toks.includes(entry.ip) && toks.some((t) => normalizeMac(t) === entry.mac));
+    expect(source, `entry ${entry.ip} ${entry.mac} has no source line`).toBeDefined();
+  }
+  for (const err of result.errors) {
+    expect(Number.isInteger(err.line) && err.line >= 1 && err.line <= lineCount).toBe(true);
+  }
+}
+
+function safeParse(parse: CliParser, input: string): ParseResult {
+  let result: ParseResult | undefined;
+  expect(() => {
+    result = parse(input);
+  }).not.toThrow();
+  expect(Array.isArray(result!.entries) && Array.isArray(result!.errors)).toBe(true);
+  return result!;
+}
+
+/** Token soup that resembles ARP output far more often than uniform random text does. */
+const VOCAB = [
+  "Internet", "ARPA", "-", "N/A", "0", "17", "00:04:12", "0:00:37", "Incomplete", "INCOMPLETE", "(incomplete)",
+  "192.0.2.101", "192.0.2.300", "10.0.0", "fe80::1", "001a.4a48.be4b", "00:1a:4a:48:be:4c", "0000.0000.0000",
+  "001a.4a48.be4b.00", "Vlan100,", "not learned", "ge-0/0/1.0", "irb.100", "[ae0.0]", "none", "permanent", "remote",
+  "dev", "eth0", "lladdr", "REACHABLE", "FAILED", "PERMANENT", "STALE", "router", "#", "+", "*", "D", "VRF:", "%",
+  "Total", "entries:", "[", "]", "{", "}", '"dst":', '"lladdr":', '"state":', '"192.0.2.101"', '"00:1a:4a:48:be:4b"', ",",
+];
+const soupLine = fc.array(fc.oneof(fc.constantFrom(...VOCAB), fc.string({ maxLength: 6 })), { maxLength: 8 }).map((t) => t.join(" "));
+const soup = fc.array(soupLine, { maxLength: 12 }).map((l) => l.join("\n"));
+
+/** One random edit of one line: delete/insert/replace a character, drop/duplicate/swap tokens. */
+function mutate(line: string, op: number, pos: number, ch: string): string {
+  const p = line.length === 0 ? 0 : pos % (line.length + 1);
+  const toks = line.split(/(\s+)/);
+  const ti = toks.length === 0 ? 0 : pos % toks.length;
+  switch (op % 7) {
+    case 0: return line.slice(0, p) + line.slice(p + 1);
+    case 1: return line.slice(0, p) + ch + line.slice(p);
+    case 2: return line.slice(0, p) + ch + line.slice(p + 1);
+    case 3: return toks.filter((_, i) => i !== ti).join("");
+    case 4: return [...toks.slice(0, ti + 1), " ", ...toks.slice(ti)].join("");
+    case 5: return [...toks].reverse().join("");
+    default: return line.slice(0, p);
+  }
+}
+
+const mutation = fc.record({
+  index: fc.nat(),
+  op: fc.nat(),
+  pos: fc.nat(),
+  ch: fc.constantFrom(..."0123456789abcdefABCDEF:.-_ \t#*+/%[]{}\",xyzI"),
+});
+
+describe("parsers never throw and never invent entries", () => {
+  for (const platform of PLATFORM_NAMES) {
+    const { parse } = PLATFORMS[platform];
+
+    it(`${platform}: random strings`, () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), soup), (input) => {
+          assertGrounded(input, safeParse(parse, input));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it(`${platform}: random mutations of fixture lines`, () => {
+      const files = FIXTURES[platform].map(fixture);
+      fc.assert(
+        fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 5 }), (fileIndex, edits) => {
+          const lines = files[fileIndex % files.length]!.split("\n");
+          for (const m of edits) {
+            const i = m.index % lines.length;
+            lines[i] = mutate(lines[i]!, m.op, m.pos, m.ch);
+          }
+          const input = lines.join("\n");
+          assertGrounded(input, safeParse(parse, input));
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------
+// Model-based: generate a table, render it the way each platform prints it, parse it back.
+// ---------------------------------------------------------------------------
+
+interface Row {
+  ip: string;
+  mac: string;
+  complete: boolean;
+  static: boolean;
+}
+
+const macBytes = fc.uint8Array({ minLength: 6, maxLength: 6 }).filter((b) => b.some((x) => x !== 0));
+const rowsArb = fc
+  .uniqueArray(fc.tuple(fc.integer({ min: 1, max: 254 }), fc.integer({ min: 1, max: 254 })), { maxLength: 12, selector: ([a, b]) => `${a}.${b}` })
+  .chain((ips) =>
+    fc.tuple(...ips.map(([a, b]) => fc.record({ ip: fc.constant(`10.${a}.0.${b}`), bytes: macBytes, complete: fc.boolean(), static: fc.boolean() }))),
+  )
+  .map((rows) =>
+    rows.map((r): Row => ({ ip: r.ip, mac: Array.from(r.bytes, (x) => x.toString(16).padStart(2, "0")).join(":"), complete: r.complete, static: r.static })),
+  );
+
+const dotted = (mac: string) => mac.replaceAll(":", "").replace(/(.{4})(?=.)/g, "$1.");
+
+const RENDER: Record<RouterPlatform, (rows: Row[]) => string> = {
+  "cisco-ios": (rows) =>
+    ["Protocol  Address          Age (min)  Hardware Addr   Type   Interface"]
+      .concat(rows.map((r) => (r.complete ? `Internet  ${r.ip.padEnd(16)} ${r.static ? "-" : "3"}   ${dotted(r.mac)}  ARPA   Vlan10` : `Internet  ${r.ip.padEnd(16)} 0   Incomplete      ARPA`)))
+      .join("\r\n"),
+  "cisco-nxos": (rows) =>
+    ["IP ARP Table for context default", `Total number of entries: ${rows.length}`, "Address         Age       MAC Address     Interface       Flags"]
+      .concat(
+        rows.map((r, i) =>
+          r.complete
+            ? `${r.ip.padEnd(15)} ${r.static ? "   -    " : "00:04:12"}  ${dotted(r.mac)}  Vlan100 ${r.static ? "" : i % 2 ? "+" : "*"}`
+            : i % 2
+              ? `${r.ip.padEnd(15)} 00:00:02  INCOMPLETE      Vlan100`
+              : `${r.ip.padEnd(15)} 00:00:41  0000.0000.0000  Vlan100         #`,
+        ),
+      )
+      .join("\n"),
+  "arista-eos": (rows) =>
+    ["VRF: default", "Address         Age (sec)  Hardware Addr   Interface"]
+      .concat(rows.filter((r) => r.complete).map((r) => `${r.ip.padEnd(15)} ${r.static ? "    N/A" : "0:04:12"}  ${dotted(r.mac)}  Vlan100, ${r.static ? "not learned" : "Ethernet1"}`))
+      .join("\n"),
+  junos: (rows) =>
+    ["MAC Address       Address         Interface                Flags"]
+      .concat(rows.map((r) => `${r.complete ? r.mac : "00:00:00:00:00:00"} ${r.ip.padEnd(15)} irb.100 [ge-0/0/1.0]     ${r.static ? "permanent" : "none"}`))
+      .concat([`Total entries: ${rows.length}`])
+      .join("\n"),
+  linux: (rows) =>
+    JSON.stringify(
+      rows.map((r, i) =>
+        r.complete
+          ? { dst: r.ip, dev: "eth0", lladdr: r.mac, state: [r.static ? "PERMANENT" : i % 2 ? "REACHABLE" : "STALE"] }
+          : { dst: r.ip, dev: "eth0", state: [i % 2 ? "FAILED" : "INCOMPLETE"] },
+      ),
+    ),
+};
+
+describe("generated tables parse back to exactly their complete rows", () => {
+  for (const platform of PLATFORM_NAMES) {
+    it(platform, () => {
+      fc.assert(
+        fc.property(rowsArb, (rows) => {
+          const result = PLATFORMS[platform].parse(RENDER[platform](rows));
+          expect(result.errors).toEqual([]);
+          const expected = rows.filter((r) => r.complete).map((r) => ({ ip: r.ip, mac: r.mac, static: r.static }));
+          expect(result.entries.map((x) => ({ ip: x.ip, mac: x.mac, static: x.static }))).toEqual(expected);
+          const incomplete = new Set(rows.filter((r) => !r.complete).map((r) => r.ip));
+          expect(result.entries.filter((x) => incomplete.has(x.ip))).toEqual([]);
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+});

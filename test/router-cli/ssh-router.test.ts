@@ -1,0 +1,190 @@
+// createSshRouterSource against a real SSH server on 127.0.0.1 (ssh2 Server answering the
+// exec with fixture content) through the project's SshConnection.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { RouterPlatform, SshRouterConfig } from "../../src/config/types.js";
+import { silentLogger } from "../../src/log.js";
+import { SshConnection } from "../../src/sources/ssh/connection.js";
+import { createSshRouterSource } from "../../src/sources/ssh-router.js";
+import type { RouterSource } from "../../src/sources/types.js";
+import { startCliServer, type CliReply, type CliServer } from "./cli-server.js";
+import { fixture } from "./fixtures.js";
+
+let reply: (command: string) => CliReply = () => ({ stdout: "" });
+let server: CliServer;
+const sources: RouterSource[] = [];
+
+beforeAll(async () => {
+  server = await startCliServer((command) => reply(command));
+});
+afterEach(async () => {
+  await Promise.all(sources.splice(0).map((s) => s.close()));
+  server.commands.length = 0;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function cfg(platform: RouterPlatform, extra: Partial<SshRouterConfig> = {}): SshRouterConfig {
+  return { type: "ssh", name: "core-s1", host: server.host, port: server.port, platform, ssh: server.settings, timeoutMs: 5000, ...extra };
+}
+
+function source(platform: RouterPlatform, extra: Partial<SshRouterConfig> = {}): RouterSource {
+  const c = cfg(platform, extra);
+  const runner = new SshConnection({ name: c.name, host: c.host, port: c.port, settings: { ...c.ssh, timeoutMs: c.timeoutMs }, log: silentLogger() });
+  const s = createSshRouterSource(c, runner, silentLogger());
+  sources.push(s);
+  return s;
+}
+
+const N1 = "00:1a:4a:48:be:4b";
+const N3 = "00:1a:4a:48:be:4c";
+const VIPS = ["192.0.2.101", "192.0.2.102", "192.0.2.103", "192.0.2.104"];
+
+describe("reads each platform's table over SSH", () => {
+  const cases: { platform: RouterPlatform; file: string; command: string; entries: unknown[] }[] = [
+    {
+      platform: "cisco-ios",
+      file: "cisco-ios-core.txt",
+      command: "show ip arp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "GigabitEthernet0/0/1" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "GigabitEthernet0/0/1" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "GigabitEthernet0/0/1" },
+      ],
+    },
+    {
+      platform: "cisco-nxos",
+      file: "cisco-nxos-default.txt",
+      command: "show ip arp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "Vlan100" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "Vlan100" },
+      ],
+    },
+    {
+      platform: "arista-eos",
+      file: "arista-eos-default.txt",
+      command: "show ip arp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "Vlan100" },
+        { vip: "192.0.2.102", mac: "00:1a:4a:48:be:ef", static: false, interface: "Vlan100" },
+        { vip: "192.0.2.103", mac: N3, static: true, interface: "Vlan100" },
+      ],
+    },
+    {
+      platform: "junos",
+      file: "junos-mx-no-resolve.txt",
+      command: "show arp no-resolve",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "ge-0/0/1.0" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "ge-0/0/1.0" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "ge-0/0/1.0" },
+      ],
+    },
+    {
+      platform: "linux",
+      file: "linux-ip-j-neigh.txt",
+      command: "ip -j neigh",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "eth0" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "eth0" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "eth0" },
+      ],
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.platform}: runs \`${c.command}\` and returns the VIPs' complete entries`, async () => {
+      reply = (command) => (command === c.command ? { stdout: fixture(c.file) } : { stderr: `unexpected command ${command}\n`, code: 127 });
+      const s = source(c.platform);
+      expect(s.kind).toBe("ssh");
+      expect(s.name).toBe("core-s1");
+      // Reversed request order: the reading follows the order asked for; absent VIPs are left out.
+      const reading = await s.read([...VIPS].reverse());
+      expect(reading).toEqual({ router: "core-s1", entries: [...c.entries].reverse() });
+      expect(server.commands).toEqual([c.command]);
+    });
+  }
+
+  it("reuses one connection for successive reads", async () => {
+    reply = () => ({ stdout: fixture("cisco-ios-core.txt") });
+    const s = source("cisco-ios");
+    const a = await s.read(["192.0.2.200"]);
+    const b = await s.read(["192.0.2.200", "192.0.2.104"]);
+    expect(a.entries).toEqual([{ vip: "192.0.2.200", mac: "00:50:56:a1:0c:01", static: true, interface: "GigabitEthernet0/0/1" }]);
+    expect(b).toEqual(a);
+    expect(server.commands).toEqual(["show ip arp", "show ip arp"]);
+  });
+
+  it("runs a validated command override verbatim", async () => {
+    reply = () => ({ stdout: fixture("cisco-nxos-vrf-prod.txt") });
+    const s = source("cisco-nxos", { command: "show ip arp vrf PROD" });
+    const reading = await s.read(["203.0.113.103"]);
+    expect(reading.entries).toEqual([{ vip: "203.0.113.103", mac: "fa:16:3e:ff:e4:78", static: false, interface: "Vlan101" }]);
+    expect(server.commands).toEqual(["show ip arp vrf PROD"]);
+  });
+
+  it("an empty neighbour table on linux is a reading with no entries", async () => {
+    reply = () => ({ stdout: "[]\n" });
+    expect(await source("linux").read(VIPS)).toEqual({ router: "core-s1", entries: [] });
+  });
+});
+
+describe("failures are collector errors that say what went wrong", () => {
+  it("a non-zero exit rejects with stderr's first line", async () => {
+    reply = () => ({ stderr: "\nip: command not found\nsecond line\n", code: 127 });
+    await expect(source("linux").read(VIPS)).rejects.toThrow(/exited with code 127: ip: command not found;/);
+  });
+
+  it("an unparseable row rejects quoting the line and its number", async () => {
+    reply = () => ({ stdout: fixture("cisco-ios-broken.txt") });
+    const err = await source("cisco-ios").read(VIPS).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^cannot parse `show ip arp` output from core-s1, line 7: Internet {2}192\.0\.2\.103 .*001a\.4a48\.be4c\.00ff/);
+  });
+
+  it("a device error printed with exit status 0 rejects rather than reading as empty", async () => {
+    reply = () => ({ stdout: fixture("cisco-nxos-invalid-command.txt") });
+    await expect(source("cisco-nxos").read(VIPS)).rejects.toThrow(/line 2: % Invalid input detected/);
+  });
+
+  it("the wrong platform for the output rejects", async () => {
+    reply = () => ({ stdout: fixture("cisco-ios-core.txt") });
+    await expect(source("junos").read(VIPS)).rejects.toThrow(/cannot parse `show arp no-resolve` output from core-s1, line 2: .*platform "junos"/);
+  });
+
+  it("no output at all from a router CLI rejects", async () => {
+    reply = () => ({ stdout: "" });
+    await expect(source("arista-eos").read(VIPS)).rejects.toThrow(/printed nothing/);
+  });
+
+  it("a command that never finishes rejects with a timeout", async () => {
+    reply = () => ({ hang: true });
+    await expect(source("cisco-ios", { timeoutMs: 300 }).read(VIPS)).rejects.toThrow(/timed out|no answer/);
+  });
+
+  it("refuses command overrides with shell metacharacters before connecting", () => {
+    const runner = { exec: async () => ({ code: 0, stdout: "", stderr: "" }), close: async () => {} };
+    for (const command of ["show ip arp; reboot", "show ip arp && id", "show $(id)", "show `id`", "ip neigh > /tmp/x", "", "show ip arp\nreload", "show 'x'"]) {
+      expect(() => createSshRouterSource(cfg("cisco-ios", { command }), runner, silentLogger())).toThrow(/router core-s1: command .*(metacharacter|empty|may contain)/);
+    }
+    expect(() => createSshRouterSource(cfg("junos", { command: "show arp no-resolve | no-more" }), runner, silentLogger())).not.toThrow();
+  });
+});
+
+describe("duplicates across VRFs", () => {
+  it("keeps the first entry for a VIP listed twice", async () => {
+    reply = () => ({
+      stdout: [
+        "VRF: BLUE",
+        "Address         Age (sec)  Hardware Addr   Interface",
+        "192.0.2.101       0:00:10  001a.4a48.be4c  Vlan200, Ethernet2",
+        "VRF: default",
+        "Address         Age (sec)  Hardware Addr   Interface",
+        "192.0.2.101       0:00:37  001a.4a48.be4b  Vlan100, Ethernet1",
+        "",
+      ].join("\n"),
+    });
+    const reading = await source("arista-eos", { command: "show ip arp vrf all" }).read(["192.0.2.101", "192.0.2.101"]);
+    expect(reading.entries).toEqual([{ vip: "192.0.2.101", mac: N3, static: false, interface: "Vlan200" }]);
+  });
+});

@@ -90,7 +90,7 @@ export interface Lab {
   setArpAccept(value: 0 | 1 | 2): Promise<void>;
   /** The router's current net.ipv4.conf.eth0.arp_accept. */
   routerArpAccept(): Promise<number>;
-  /** "Reboot", first half: eth0 down, sshd (and its sessions) stopped. */
+  /** "Reboot", first half: sshd (and its sessions) stopped, then eth0 down. */
   setNodeDown(name: string): Promise<void>;
   /** Second half: eth0 up, sshd started again. */
   setNodeUp(name: string): Promise<void>;
@@ -262,6 +262,16 @@ class LabImpl implements Lab {
 
   async build(arpAccept: 0 | 1 | 2, resolve: "all" | "none" | readonly string[]): Promise<void> {
     const p = this.plan;
+    this.state.info = {
+      routerNs: p.router.ns,
+      vips: [...p.vips],
+      configFile: this.configFile,
+      hosts: [
+        { role: "router", ...toHost(p.router) },
+        ...p.nodes.map((n) => ({ role: "node" as const, ...toHost(n) })),
+        { role: "rogue", ...toHost(p.rogue) },
+      ],
+    };
     this.note(["logs"]);
     mkdirSync(this.logDir, { recursive: true, mode: 0o700 });
 
@@ -479,13 +489,14 @@ class LabImpl implements Lab {
 
   async setNodeDown(name: string): Promise<void> {
     const n = this.node(name);
-    await setLink(n.ns, "eth0", "down");
+    // sshd first, as a reboot's shutdown would: open sessions see their connection close.
     const proc = this.sshd.get(name);
     if (proc) {
       await stopTree([proc]);
       this.sshd.delete(name);
       this.untrack([proc]);
     }
+    await setLink(n.ns, "eth0", "down");
   }
 
   async setNodeUp(name: string): Promise<void> {

@@ -24,6 +24,15 @@ export interface LabState {
   /** Entries inside dir that the lab created (removed on down when dir is not the lab's own). */
   files: string[];
   createdAt: string;
+  /** What `lab status` shows. */
+  info?: LabInfo;
+}
+
+export interface LabInfo {
+  routerNs: string;
+  vips: string[];
+  configFile: string;
+  hosts: { role: "router" | "node" | "rogue"; name: string; ns: string; address: string; mac: string }[];
 }
 
 export function newState(prefix: string, dir: string, createdDir: boolean, subnet: string, mode: LabState["mode"]): LabState {

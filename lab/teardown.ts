@@ -100,3 +100,31 @@ export async function teardown(state: LabState): Promise<void> {
     for (const f of [...state.files, "state.json"]) rmSync(join(state.dir, f), { recursive: true, force: true });
   }
 }
+
+/**
+ * For a registered lab whose state file is gone: its namespaces are the ones named
+ * PREFIX-*, its host leg PREFIX-h. Processes still inside those namespaces are stopped.
+ */
+export async function teardownByPrefix(prefix: string, dir: string): Promise<string[]> {
+  const namespaces = (await listNamespaces()).filter((ns) => ns.startsWith(`${prefix}-`));
+  const hostLeg = `${prefix}-h`;
+  await teardown({
+    version: 1, prefix, dir, createdDir: false, subnet: "", mode: "static",
+    hostLeg: (await linkExists(hostLeg)) ? hostLeg : null,
+    namespaces, utsFiles: nsMountsUnder(dir), processes: [], files: [], createdAt: "",
+  });
+  return namespaces;
+}
+
+/** Namespace bind mounts (our UTS files) below dir, from /proc/self/mountinfo. */
+export function nsMountsUnder(dir: string): string[] {
+  const root = dir.endsWith("/") ? dir : `${dir}/`;
+  return readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => {
+      const [left, right] = line.split(" - ");
+      const mountPoint = left?.split(" ")[4]?.replace(/\\040/g, " ");
+      return right?.startsWith("nsfs ") && mountPoint?.startsWith(root) ? mountPoint : null;
+    })
+    .filter((m): m is string => m !== null);
+}

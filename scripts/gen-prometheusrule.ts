@@ -30,53 +30,75 @@ export interface PrometheusRule {
   spec: { groups: RuleGroup[] };
 }
 
-/** The rule groups of a Prometheus rule file; throws with a clear message when it has none. */
-export function parseRuleGroups(rulesText: string): RuleGroup[] {
-  const doc: unknown = parse(rulesText);
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** The rule groups of a Prometheus rule file, or a message saying what is wrong with it. */
+export function parseRuleGroups(rulesText: string): Result<RuleGroup[]> {
+  let doc: unknown;
+  try {
+    doc = parse(rulesText);
+  } catch (err) {
+    return { ok: false, error: `not valid YAML: ${(err as Error).message}` };
+  }
   const groups = (doc as { groups?: unknown } | null)?.groups;
   if (!Array.isArray(groups) || groups.length === 0) {
-    throw new Error("rule file has no `groups:` list: is it a Prometheus rule file?");
+    return { ok: false, error: "no `groups:` list: is this a Prometheus rule file?" };
   }
-  for (const g of groups as RuleGroup[]) {
-    if (typeof g?.name !== "string" || !Array.isArray(g.rules)) {
-      throw new Error("every rule group needs a `name` and a `rules` list");
+  for (const [i, g] of groups.entries()) {
+    const group = g as Partial<RuleGroup> | null;
+    if (typeof group?.name !== "string" || !Array.isArray(group.rules)) {
+      return { ok: false, error: `groups[${i}] needs a \`name\` and a \`rules\` list` };
     }
   }
-  return groups as RuleGroup[];
+  return { ok: true, value: groups as RuleGroup[] };
 }
 
-export function buildPrometheusRule(rulesText: string): PrometheusRule {
+export function buildPrometheusRule(rulesText: string): Result<PrometheusRule> {
+  const groups = parseRuleGroups(rulesText);
+  if (!groups.ok) return groups;
   return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PrometheusRule",
-    metadata: {
-      name: "vip-arp-exporter",
-      labels: {
-        "app.kubernetes.io/name": "vip-arp-exporter",
-        "app.kubernetes.io/component": "alert-rules",
-        prometheus: "k8s",
-        role: "alert-rules",
+    ok: true,
+    value: {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: {
+        name: "vip-arp-exporter",
+        labels: {
+          "app.kubernetes.io/name": "vip-arp-exporter",
+          "app.kubernetes.io/component": "alert-rules",
+          prometheus: "k8s",
+          role: "alert-rules",
+        },
       },
+      spec: { groups: groups.value },
     },
-    spec: { groups: parseRuleGroups(rulesText) },
   };
 }
 
-export function renderPrometheusRule(rulesText: string): string {
+/** The file's text: a generated-file header and the PrometheusRule as YAML. */
+export function renderPrometheusRule(rulesText: string): Result<string> {
+  const rule = buildPrometheusRule(rulesText);
+  if (!rule.ok) return rule;
   // lineWidth 0: never fold long lines, so exprs and descriptions stay as written.
-  return HEADER + stringify(buildPrometheusRule(rulesText), { lineWidth: 0 });
+  return { ok: true, value: HEADER + stringify(rule.value, { lineWidth: 0 }) };
 }
 
 function main(argv: string[]): number {
   const check = argv.includes("--check");
   const [rulesFile = DEFAULT_RULES_FILE, outputFile = DEFAULT_OUTPUT_FILE] = argv.filter((a) => a !== "--check");
-  let text: string;
+  let source: string;
   try {
-    text = renderPrometheusRule(readFileSync(rulesFile, "utf8"));
+    source = readFileSync(rulesFile, "utf8");
   } catch (err) {
     console.error(`gen-prometheusrule: cannot read ${rulesFile}: ${(err as Error).message}`);
     return 2;
   }
+  const rendered = renderPrometheusRule(source);
+  if (!rendered.ok) {
+    console.error(`gen-prometheusrule: ${rulesFile}: ${rendered.error}`);
+    return 2;
+  }
+  const text = rendered.value;
   if (check) {
     let current = "";
     try {

@@ -33,7 +33,9 @@ function printDemoHelp(rt: Runtime, port: number | null, stream: NodeJS.WriteStr
       `Scrape:    curl -s ${base}/metrics | grep -E '^(vip_mac_owner|infra_node_vip_count|arp_imbalance_ratio)'`,
       `Look at:   ${base}/  (the router's view per VIP)`,
       `Repair:    curl -s -X POST -H "Authorization: Bearer $(cat ${rt.tokenFile})" ${base}/remediate`,
-      `           (token in ${rt.tokenFile}; set VIP_ARP_REMEDIATE_TOKEN to choose it)`,
+      rt.config.remediation.tokenSource === "demo"
+        ? `           (token ${rt.config.remediation.token}, generated for this demo; set VIP_ARP_REMEDIATE_TOKEN to choose it)`
+        : `           (token from VIP_ARP_REMEDIATE_TOKEN)`,
     );
   }
   const routers = Object.entries(rt.sim.routers).map(([n, r]) => `${n} snmp 127.0.0.1:${r.port}`);

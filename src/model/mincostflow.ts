@@ -56,7 +56,7 @@ export class MinCostFlow {
     let flow = 0;
     let total = 0;
     while (flow < maxFlow) {
-      const prev = this.shortestPaths(s);
+      const prev = this.shortestPaths(s, t);
       if (prev[t] === -1) break;
       for (let v = t; v !== s; ) {
         const h = prev[v]!;
@@ -69,8 +69,11 @@ export class MinCostFlow {
     return { flow, cost: total };
   }
 
-  /** Dijkstra on reduced costs; updates the potentials and returns the predecessor half-edges. */
-  private shortestPaths(s: number): Int32Array {
+  /**
+   * Dijkstra on reduced costs, stopping once t is settled; updates the potentials and returns
+   * the predecessor half-edges. Capping every distance at t's keeps reduced costs non-negative.
+   */
+  private shortestPaths(s: number, t: number): Int32Array {
     const n = this.size;
     const dist = new Array<number>(n).fill(Number.POSITIVE_INFINITY);
     const prev = new Int32Array(n).fill(-1);
@@ -80,6 +83,7 @@ export class MinCostFlow {
     while (heap.size > 0) {
       const [d, u] = heap.pop();
       if (d > dist[u]!) continue;
+      if (u === t) break;
       for (const h of this.adj[u]!) {
         if (this.residual(h) <= 0) continue;
         const v = this.head[h]!;
@@ -91,7 +95,8 @@ export class MinCostFlow {
         }
       }
     }
-    for (let v = 0; v < n; v++) if (dist[v]! < Number.POSITIVE_INFINITY) this.pot[v]! += dist[v]!;
+    const cap = dist[t]!;
+    if (cap < Number.POSITIVE_INFINITY) for (let v = 0; v < n; v++) this.pot[v]! += Math.min(dist[v]!, cap);
     return prev;
   }
 }

@@ -33,9 +33,10 @@ export function plan(analysis: Analysis, options: PlanOptions = {}): Plan {
   }
   const vips = [...new Set(analysis.vips)].sort(compareIp);
   const okRouters = analysis.routers.filter((r) => r.ok);
+  const byVip = okRouters.map((r) => ({ router: r.router, views: new Map(r.vips.map((v) => [v.vip, v])) }));
   const viewsOf = (vip: string): RouterView[] =>
-    okRouters.flatMap((r) => {
-      const view = r.vips.find((v) => v.vip === vip);
+    byVip.flatMap((r) => {
+      const view = r.views.get(vip);
       return view ? [{ router: r.router, view }] : [];
     });
 
@@ -48,7 +49,9 @@ export function plan(analysis: Analysis, options: PlanOptions = {}): Plan {
     const views = viewsOf(vip);
     const candidates = [...new Set(analysis.holders[vip] ?? [])]
       .filter((n) => eligible.has(n))
-      .sort((a, b) => byString(rendezvous(vip, a), rendezvous(vip, b)) || byString(a, b));
+      .map((n) => ({ n, h: rendezvous(vip, n) }))
+      .sort((a, b) => byString(a.h, b.h) || byString(a.n, b.n))
+      .map((c) => c.n);
     // A GARP cannot move a static entry: follow one that points at a candidate (the balance
     // picks among several); else a preferred candidate; else any candidate.
     const fixed = views.filter((rv) => rv.view.present && rv.view.static);

@@ -271,6 +271,7 @@ export async function startSnmpAgent(
   try {
     await once(sock, "listening");
   } catch (err) {
+    sock.close();
     throw new Error(`simulated SNMP agent for "${routerName}" could not listen on 127.0.0.1:${opts.port ?? 0}: ${(err as Error).message}`);
   }
   const mib = agent.getMib();

@@ -79,15 +79,16 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
         version: 2 as const,
         community: r.community,
         table: "auto" as const,
-        timeoutMs: 1000,
-        retries: 0,
+        // Generous for loopback: the agent shares the process (and a busy CI core) with the exporter.
+        timeoutMs: 2000,
+        retries: 1,
       })),
       ssh: {
         user: SIM_USER,
         privateKey: keys.client.privateKey,
         knownHosts,
         knownHostsFile: "<simulated known_hosts>",
-        timeoutMs: 2000,
+        timeoutMs: 5000,
         keepaliveIntervalMs: 15_000,
       },
       remediation: {

@@ -205,6 +205,7 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
         const link = JSON.parse(await L().exec(node.ns, ["ip", "-j", "link", "show", "dev", "eth0"])) as { flags: string[] }[];
         expect(link[0]!.flags).not.toContain("UP");
         expect((await L().exec(node.ns, ["ss", "-Hltn"])).includes(":22")).toBe(false);
+        expect((await sh(["ip", "netns", "pids", node.ns])).trim()).toBe("");
         await pollUntil("the session to end", async () => ((await Promise.race([ended.then(() => true), new Promise((r) => setTimeout(r, 100, false))])) ? true : undefined), { timeoutMs: 10_000 });
         await expect(sh(sshArgv(L(), node.address, ["true"]), 15_000)).rejects.toThrow();
       } finally {

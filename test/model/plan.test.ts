@@ -166,15 +166,16 @@ const cases: Case[] = [
     loads: [1, 1, 1],
   },
   {
-    name: "a static entry on a non-holder is reported, never moved",
+    name: "a static entry on a non-holder is reported, never moved, and balanced around",
     obs: {
       vips: VIPS,
       nodes: [node(N1, MAC1, VIPS), node(N2, MAC2, VIPS), node(N3, MAC3, [V1, V3])],
       routers: [router("r", { [V1]: MAC1, [V2]: `${MAC3}!`, [V3]: MAC3 })],
     },
-    targets: { [V1]: N1, [V2]: N2, [V3]: N3 },
-    actions: [],
-    loads: [1, 1, 1],
+    // V2 stays on node 3 whatever GARPs say, so V3 makes room for it.
+    targets: { [V1]: N1, [V2]: null, [V3]: N2 },
+    actions: [`${V3} ${N3}->${N2} move`],
+    loads: [0, 1, 1],
     blocked: [V2],
   },
   {

@@ -69,13 +69,18 @@ export function describeSnmpError(err: unknown, cfg: SnmpRouterConfig, op: strin
   } else {
     message = `SNMP ${op} request to ${target} failed: ${e.message}`;
   }
-  return new Error(message, { cause: e });
+  // net-snmp attaches the session's user (keys included) to some errors: keep only what is safe.
+  const cause = new Error(e.message);
+  cause.name = e.name;
+  if (code !== undefined) (cause as Error & { code?: unknown }).code = code;
+  return new Error(message, { cause });
 }
 
 export function createSnmpClient(cfg: SnmpRouterConfig, log: Logger): SnmpClient {
   const target = formatTarget(cfg.host, cfg.port);
-  // net-snmp retries on its own; the guard only catches a callback that never comes.
-  const guardMs = cfg.timeoutMs * (cfg.retries + 1) + 1_000;
+  // net-snmp retries on its own; the guard only catches a callback that never comes. SNMPv3
+  // may spend a second round on engine discovery before the request itself.
+  const guardMs = cfg.timeoutMs * (cfg.retries + 1) * (cfg.version === 3 ? 2 : 1) + 1_000;
   let session: snmp.Session | null = null;
 
   function open(): snmp.Session {

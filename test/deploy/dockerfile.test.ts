@@ -1,0 +1,139 @@
+// The Dockerfile without a Docker engine: its stages and instructions, its consistency with
+// package.json/tsconfig.json and .dockerignore, and its HEALTHCHECK command run for real
+// against a local HTTP server.
+import { afterEach, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { run } from "./tools.js";
+
+const read = (rel: string) => readFileSync(new URL(`../../${rel}`, import.meta.url), "utf8");
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+/** Instructions per stage, with line continuations joined and comments dropped. */
+function parseDockerfile(text: string): Array<{ from: string; name: string; instructions: Instruction[] }> {
+  const logical = text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
+  const stages: Array<{ from: string; name: string; instructions: Instruction[] }> = [];
+  for (const line of logical) {
+    const m = /^(\w+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const op = (m[1] as string).toUpperCase();
+    const args = m[2] as string;
+    if (op === "FROM") {
+      const f = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
+      stages.push({ from: f?.[1] ?? "", name: f?.[2] ?? "", instructions: [] });
+    } else {
+      stages.at(-1)?.instructions.push({ op, args });
+    }
+  }
+  return stages;
+}
+
+const stages = parseDockerfile(read("Dockerfile"));
+const [build, runtime] = stages;
+const ops = (s: typeof build, op: string) => (s?.instructions ?? []).filter((i) => i.op === op).map((i) => i.args);
+const pkg = JSON.parse(read("package.json")) as { bin: Record<string, string>; scripts: Record<string, string> };
+const tsconfig = JSON.parse(read("tsconfig.json")) as { compilerOptions: { outDir: string } };
+
+describe("Dockerfile", () => {
+  it("has a build and a runtime stage on node:20-bookworm-slim", () => {
+    expect(stages.map((s) => [s.from, s.name])).toEqual([
+      ["node:20-bookworm-slim", "build"],
+      ["node:20-bookworm-slim", "runtime"],
+    ]);
+  });
+
+  it("builds with npm ci and the package's build script (tsc)", () => {
+    const runs = ops(build, "RUN");
+    expect(runs.some((r) => /^npm ci\b/.test(r) && !r.includes("--omit=dev"))).toBe(true);
+    expect(runs).toContain("npm run build");
+    expect(pkg.scripts.build).toMatch(/^tsc\b/);
+  });
+
+  it("runtime has production dependencies and the compiled code only", () => {
+    expect(ops(runtime, "RUN").some((r) => /^npm ci --omit=dev\b/.test(r))).toBe(true);
+    const copies = ops(runtime, "COPY");
+    expect(copies).toContain(`--from=build /app/${tsconfig.compilerOptions.outDir}/src ./${tsconfig.compilerOptions.outDir}/src`);
+    // from the build stage only compiled code; alerts/, grafana/, src/ and tests stay out
+    for (const c of copies.filter((x) => x.startsWith("--from=build"))) expect(c).toMatch(/^--from=build \/app\/dist\//);
+    expect(copies.filter((c) => !c.startsWith("--from=build"))).toEqual(["package.json package-lock.json ./"]);
+  });
+
+  it("runs as a numeric non-root user, exposes 9797 and starts the CLI", () => {
+    const user = ops(runtime, "USER").at(-1) ?? "";
+    expect(user).toMatch(/^[1-9]\d*(:\d+)?$/); // numeric: Kubernetes' runAsNonRoot can verify it
+    expect(ops(runtime, "EXPOSE")).toEqual(["9797"]);
+    const entry = JSON.parse(ops(runtime, "ENTRYPOINT")[0] ?? "null") as string[];
+    expect(entry).toEqual(["node", pkg.bin["vip-arp-exporter"]]);
+    const cmd = JSON.parse(ops(runtime, "CMD")[0] ?? "null") as string[];
+    expect(cmd).toEqual(["--config.file", "/etc/vip-arp-exporter/config.yml", "--web.listen-address", ":9797"]);
+  });
+
+  it(".dockerignore keeps the context to what the build copies", () => {
+    const lines = read(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
+    expect(lines[0]).toBe("*");
+    const allowed = lines.filter((l) => l.startsWith("!")).map((l) => l.slice(1).replace(/\/$/, ""));
+    const copied = stages
+      .flatMap((s) => ops(s, "COPY"))
+      .filter((c) => !c.startsWith("--from"))
+      .flatMap((c) => c.split(/\s+/).slice(0, -1));
+    expect([...new Set(copied)].sort()).toEqual([...allowed].sort());
+    expect(allowed).not.toContain("node_modules");
+  });
+});
+
+describe("Dockerfile HEALTHCHECK", () => {
+  const healthcheck = ops(runtime, "HEALTHCHECK")[0] ?? "";
+  const cmd = JSON.parse(/CMD\s+(\[.*\])$/.exec(healthcheck)?.[1] ?? "null") as string[];
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+
+  /** Runs the HEALTHCHECK command with its port pointed at a server answering `status`. */
+  async function probe(status: number | null): Promise<number | null> {
+    let port = 9;
+    if (status !== null) {
+      const requested: string[] = [];
+      server = createServer((req, res) => {
+        requested.push(req.url ?? "");
+        res.statusCode = req.url === "/-/healthy" ? status : 404;
+        res.end();
+      });
+      await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+      port = (server.address() as AddressInfo).port;
+    }
+    const [file, ...args] = cmd.map((a) => a.replace("127.0.0.1:9797", `127.0.0.1:${port}`));
+    expect(file).toBe("node");
+    return (await run(process.execPath, args, { timeoutMs: 10_000 })).code;
+  }
+
+  it("is an exec-form node GET of /-/healthy on the default port (no curl in slim)", () => {
+    expect(healthcheck).toMatch(/--interval=\d+s/);
+    expect(cmd[0]).toBe("node");
+    expect(cmd.join(" ")).toContain("http://127.0.0.1:9797/-/healthy");
+  });
+
+  it("succeeds on 200", async () => {
+    expect(await probe(200)).toBe(0);
+  });
+
+  it("fails on 503", async () => {
+    expect(await probe(503)).toBe(1);
+  });
+
+  it("fails when nothing listens", async () => {
+    expect(await probe(null)).toBe(1);
+  });
+});

@@ -1,0 +1,42 @@
+// Finding and running the real Prometheus tools (promtool, amtool) from tests. Commands run
+// with execFile and an argument list: no shell is involved.
+import { execFile } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+
+export const IN_CI = process.env.CI === "true";
+
+/** Absolute path of an executable on PATH, or null. */
+export function findExecutable(name: string): string | null {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** Why a tool's tests do not run, for the suite name; null when the tool is there. */
+export function missingToolReason(tool: string, path: string | null, debianPackage: string): string | null {
+  return path ? null : `${tool} not found on PATH (install Debian's ${debianPackage} package)`;
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(file: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: opts.cwd, timeout: opts.timeoutMs ?? 20_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : null) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}

@@ -33,7 +33,7 @@ export function formatCheckTable(c: Collection, config: Config): string {
     const nodeRows = a.nodes.map((n) => [
       n.name,
       String(r.counts[n.name] ?? 0),
-      n.up ? "up" : `DOWN (${n.error ?? "not read"})`,
+      n.up ? "up" : "DOWN",
       n.mac ?? "?",
       n.holds.join(" ") || "-",
     ]);

@@ -88,6 +88,15 @@ describe("alerts/vip-arp.rules.yml", () => {
     }
   });
 
+  it("the README section lists every alert with its severity and a runbook link", () => {
+    const readme = read("README.md");
+    for (const r of rules) {
+      const row = readme.split("\n").find((l) => l.startsWith(`| [${r.alert}](docs/runbook.md#${r.alert.toLowerCase()}) |`));
+      expect(row, `README.md: no row for ${r.alert}`).toBeDefined();
+      expect(row?.split("|")[2]?.trim(), r.alert).toBe(r.labels?.severity);
+    }
+  });
+
   it("hard-codes a job only in VIPARPExporterDown, as the runbook documents", () => {
     for (const r of rules) {
       if (r.alert === "VIPARPExporterDown") continue;

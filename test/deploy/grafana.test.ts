@@ -52,6 +52,21 @@ describe("grafana/vip-arp.json", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("lays the panels out on the 24-column grid without overlaps", () => {
+    type Grid = { x: number; y: number; w: number; h: number };
+    const grids = panels.map((p) => [p.title, (p as unknown as { gridPos: Grid }).gridPos] as const);
+    for (const [title, g] of grids) {
+      expect(g, title).toBeDefined();
+      expect(g.x + g.w, title).toBeLessThanOrEqual(24);
+    }
+    for (const [i, [ta, a]] of grids.entries()) {
+      for (const [tb, b] of grids.slice(i + 1)) {
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap, `${ta} overlaps ${tb}`).toBe(false);
+      }
+    }
+  });
+
   it("has the panels users need, on the right metrics", () => {
     const byTitle = (re: RegExp) => {
       const p = panels.find((x) => re.test(x.title));

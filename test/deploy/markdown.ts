@@ -20,14 +20,23 @@ export function githubAnchors(markdown: string): Set<string> {
   return anchors;
 }
 
-/** Metrics documented in docs/metrics.md: one "### `name`" heading each, with its type. */
-export function documentedMetrics(markdown: string): Map<string, string> {
-  const metrics = new Map<string, string>();
+export interface DocumentedMetric {
+  type: string;
+  labels: string[];
+}
+
+/** Metrics documented in docs/metrics.md: one "### `name`" heading each, with type and labels. */
+export function documentedMetrics(markdown: string): Map<string, DocumentedMetric> {
+  const metrics = new Map<string, DocumentedMetric>();
   const sections = markdown.split(/^### /m).slice(1);
   for (const section of sections) {
     const name = /^`([a-zA-Z_:][a-zA-Z0-9_:]*)`/.exec(section)?.[1];
-    const type = /\*\*Type:\*\*\s*(\w+)/.exec(section)?.[1];
-    if (name) metrics.set(name, type ?? "");
+    if (!name) continue;
+    const type = /\*\*Type:\*\*\s*(\w+)/.exec(section)?.[1] ?? "";
+    // label names are the backticked words outside parentheses (which hold examples)
+    const labelLine = (/\*\*Labels:\*\*(.*(?:\n {2,}.*)*)/.exec(section)?.[1] ?? "").replace(/\([^)]*\)/g, "");
+    const labels = [...labelLine.matchAll(/`([a-zA-Z_][a-zA-Z0-9_]*)`/g)].map((m) => m[1] as string);
+    metrics.set(name, { type, labels });
   }
   return metrics;
 }

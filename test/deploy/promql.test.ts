@@ -24,10 +24,12 @@ describe("githubAnchors / documentedMetrics", () => {
   });
 
   it("reads metric sections with their type", () => {
-    const m = documentedMetrics("### `foo_total`\n- **Type:** counter\n### Other\n### `bar`\n- **Type:** gauge\n");
+    const m = documentedMetrics(
+      "### `foo_total`\n- **Type:** counter\n- **Labels:** `a` (e.g. `x`), `b`\n  (wrapped `y`)\n### Other\n### `bar`\n- **Type:** gauge\n- **Labels:** none\n",
+    );
     expect([...m]).toEqual([
-      ["foo_total", "counter"],
-      ["bar", "gauge"],
+      ["foo_total", { type: "counter", labels: ["a", "b"] }],
+      ["bar", { type: "gauge", labels: [] }],
     ]);
   });
 });

@@ -1,0 +1,67 @@
+// What the closed-loop test runs of grafana/vip-arp.json: every panel query with Grafana's
+// variables expanded (once as "All", once with the values the variable queries return), and
+// every `label_values()` variable query. Pure, apart from reading nothing: the dashboard
+// object comes in.
+import { dashboardQueries, expandVariables, type Dashboard } from "../deploy/dashboard.js";
+
+/** Grafana's interval variables as set for a short range of 1s-scrape data. */
+export const INTERVALS: Record<string, string> = { __rate_interval: "1m", __interval: "5s", __range: "5m" };
+
+/**
+ * Queries that may legitimately return nothing after this loop, and why. Everything else must
+ * return data: the loop produces every other series.
+ */
+export const MAY_BE_EMPTY: ReadonlyArray<{ panel: string; refId: string; why: string }> = [
+  {
+    panel: "GARPs sent and failed",
+    refId: "B",
+    why: "vip_arp_garp_failures_total{vip,node} gets its first series at the first failed GARP; every GARP succeeds in this scenario",
+  },
+];
+
+export function mayBeEmpty(panel: string, refId: string): boolean {
+  return MAY_BE_EMPTY.some((e) => e.panel === panel && e.refId === refId);
+}
+
+export interface VariableQuery {
+  name: string;
+  label: string;
+  /** Series selector, with `$var` references to earlier variables. */
+  match: string;
+}
+
+/** `label_values(selector, label)` variables, in dashboard order; others are not queries. */
+export function variableQueries(d: Dashboard): Array<VariableQuery | { name: string; error: string }> {
+  return d.templating.list
+    .filter((v) => v.type === "query")
+    .map((v) => {
+      const q = typeof v.query === "string" ? v.query : (v.query as { query?: unknown } | undefined)?.query;
+      const m = typeof q === "string" ? /^\s*label_values\(\s*(.+?)\s*,\s*(\w+)\s*\)\s*$/.exec(q) : null;
+      return m ? { name: v.name, match: m[1] as string, label: m[2] as string } : { name: v.name, error: `not a label_values(selector, label) query: ${JSON.stringify(q)}` };
+    });
+}
+
+/** A single value as Grafana's Prometheus data source writes it into a regex matcher. */
+export function grafanaRegexValue(value: string): string {
+  return value.replace(/\\/g, "\\\\\\\\").replace(/[$^*{}[\]'+?.()|]/g, "\\\\$&");
+}
+
+export interface ExpandedQuery {
+  panel: string;
+  refId: string;
+  instant: boolean;
+  /** As written in the dashboard. */
+  raw: string;
+  expr: string;
+}
+
+/** Every panel query with the variables set to `values` (missing ones: ".*", Grafana's All). */
+export function expandedQueries(d: Dashboard, values: Record<string, string> = {}): ExpandedQuery[] {
+  return dashboardQueries(d).map((q) => ({
+    panel: q.panel,
+    refId: q.refId,
+    instant: q.instant,
+    raw: q.expr,
+    expr: expandVariables(q.expr, { ...INTERVALS, ...values }),
+  }));
+}

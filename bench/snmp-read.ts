@@ -32,6 +32,7 @@ async function runCase(c: Case): Promise<Row> {
   const opts: SnmpAgentOptions = { backgroundEntries: c.background };
   if (c.mode === "walk") opts.addressTables = "none";
 
+  memory(); // twice: the first GC may still hand pages of the previous case back to the OS
   const before = memory();
   const t0 = nowMs();
   const agent = await startSnmpAgent(segment, ROUTER, opts);

@@ -1,6 +1,6 @@
 // Timing, memory and table helpers shared by every benchmark. Wall-clock times in ms from
 // process.hrtime; memory from process.memoryUsage after a forced GC when one is available.
-import { setFlagsFromString } from "node:v8";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 export interface Summary {
@@ -94,6 +94,8 @@ export function forceGc(): boolean {
 export interface MemSnapshot {
   rss: number;
   heapUsed: number;
+  /** Part of heapUsed that is JIT-compiled code (grows while hot paths get optimised). */
+  code: number;
   external: number;
 }
 
@@ -101,7 +103,10 @@ export interface MemSnapshot {
 export function memory(): MemSnapshot {
   forceGc();
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers };
+  const code = getHeapSpaceStatistics()
+    .filter((s) => s.space_name.startsWith("code"))
+    .reduce((sum, s) => sum + s.space_used_size, 0);
+  return { rss: m.rss, heapUsed: m.heapUsed, code, external: m.external + m.arrayBuffers };
 }
 
 export function mb(bytes: number, signed = false): string {

@@ -1,5 +1,6 @@
 // Remediation counters. The names are part of the contract (DESIGN.md): never rename.
 import { Counter, type Registry } from "prom-client";
+import type { Config } from "../config/types.js";
 
 export interface RemediationMetrics {
   /** Actions whose arping commands all ran successfully on the node. */
@@ -12,9 +13,13 @@ export interface RemediationMetrics {
   remediationFailures: Counter;
 }
 
-export function createRemediationMetrics(registry: Registry): RemediationMetrics {
+/**
+ * With `config`, the GARP counters start at 0 for every configured VIP x node: a labelled
+ * series that appears only at its first increment hides that increment from increase().
+ */
+export function createRemediationMetrics(registry: Registry, config?: Config): RemediationMetrics {
   const registers = [registry];
-  return {
+  const metrics: RemediationMetrics = {
     garpSent: new Counter({
       name: "vip_arp_garp_sent_total",
       help: "Gratuitous ARP announcements sent by remediation (one per action whose arping commands succeeded).",
@@ -38,4 +43,11 @@ export function createRemediationMetrics(registry: Registry): RemediationMetrics
       registers,
     }),
   };
+  for (const node of config?.nodes ?? []) {
+    for (const vip of config?.vips ?? []) {
+      metrics.garpSent.inc({ vip, node: node.name }, 0);
+      metrics.garpFailures.inc({ vip, node: node.name }, 0);
+    }
+  }
+  return metrics;
 }

@@ -18,8 +18,13 @@ export interface SimKeys {
 }
 
 function pair(comment: string): SimKeyPair {
-  const k = utils.generateKeyPairSync("ed25519", { comment });
-  return { privateKey: k.private, publicKey: k.public };
+  // ssh2 cannot parse about 1 in 300 of the ed25519 keys it generates itself
+  // ("Malformed OpenSSH private key"): keep only keys it can read back.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const k = utils.generateKeyPairSync("ed25519", { comment });
+    if (!(utils.parseKey(k.private) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
+  }
+  throw new Error("could not generate a usable ed25519 key for the simulated segment");
 }
 
 export function generateSimKeys(nodeNames: string[]): SimKeys {

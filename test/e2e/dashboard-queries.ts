@@ -1,7 +1,6 @@
 // What the closed-loop test runs of grafana/vip-arp.json: every panel query with Grafana's
 // variables expanded (once as "All", once with the values the variable queries return), and
-// every `label_values()` variable query. Pure, apart from reading nothing: the dashboard
-// object comes in.
+// every `label_values()` variable query. Pure: the parsed dashboard comes in.
 import { dashboardQueries, expandVariables, type Dashboard } from "../deploy/dashboard.js";
 
 /** Grafana's interval variables as set for a short range of 1s-scrape data. */
@@ -55,6 +54,11 @@ export interface ExpandedQuery {
   expr: string;
 }
 
+/** One expression with the variables set to `values` (missing ones: ".*", Grafana's All). */
+export function expandExpr(expr: string, values: Record<string, string> = {}): string {
+  return expandVariables(expr, { ...INTERVALS, ...values });
+}
+
 /** Every panel query with the variables set to `values` (missing ones: ".*", Grafana's All). */
 export function expandedQueries(d: Dashboard, values: Record<string, string> = {}): ExpandedQuery[] {
   return dashboardQueries(d).map((q) => ({
@@ -62,6 +66,6 @@ export function expandedQueries(d: Dashboard, values: Record<string, string> = {
     refId: q.refId,
     instant: q.instant,
     raw: q.expr,
-    expr: expandVariables(q.expr, { ...INTERVALS, ...values }),
+    expr: expandExpr(q.expr, values),
   }));
 }

@@ -9,6 +9,8 @@
 # Config and secrets are mounted files: the config's *_file keys point into the mounts.
 # Without arguments it reads /etc/vip-arp-exporter/config.yml; demo mode on the built-in
 # simulated segment: docker run -p 9797:9797 vip-arp-exporter --web.listen-address :9797
+# or on a shipped scenario (scenarios/ is in the image):
+#   docker run -p 9797:9797 vip-arp-exporter --sim.scenario /app/scenarios/example.yaml --web.listen-address :9797
 
 # --- build: all dependencies, compile TypeScript ------------------------------------------
 FROM node:20-bookworm-slim AS build
@@ -28,6 +30,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
+# Simulated-segment scenarios for --sim.scenario /app/scenarios/NAME.yaml (demos, trials).
+COPY scenarios ./scenarios
 # Files stay owned by root and world-readable, so the image also runs under the arbitrary UID
 # OpenShift assigns. 1000 is the base image's unprivileged "node" user (numeric, so that
 # Kubernetes' runAsNonRoot can verify it).

@@ -137,7 +137,8 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
-    if (e.code?.startsWith("commander.")) return e.exitCode ?? 2;
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+    if (e.code?.startsWith("commander.")) return 2; // usage error, already printed by commander
     console.error(`lab: ${e.message ?? String(err)}`);
     return err instanceof LabRefused ? 2 : 1;
   }

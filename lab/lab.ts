@@ -282,7 +282,8 @@ class LabImpl implements Lab {
       saveState(this.state);
       await addNamespace(ns);
     }
-    await sysctl(p.bridgeNs, "net.ipv6.conf.all.disable_ipv6", 1);
+    // The bridge is plumbing only: no IPv6 chatter (RS, MLD) from it into the segment.
+    for (const key of ["all", "default"]) await sysctl(p.bridgeNs, `net.ipv6.conf.${key}.disable_ipv6`, 1);
     await addBridge(p.bridgeNs);
     // The router's ARP policy applies to eth0 as created, so set it before attaching.
     for (const key of ["all", "default"]) await sysctl(p.router.ns, `net.ipv4.conf.${key}.arp_accept`, arpAccept);

@@ -90,8 +90,11 @@ function analyzeRouter(r: ObservedRouter, vips: string[], idx: NodeIndex): Route
     const ownerHoldsVip = node !== null && (idx.held.get(node)?.has(vip) ?? false);
     return { vip, present: true, mac, node, static: e.static, ownerHoldsVip };
   });
+  // Spread over the up nodes that hold at least one VIP: a node holding none (a keepalived
+  // BACKUP for every VIP) cannot take traffic whatever the router does, so it must not make
+  // the router look unbalanced; VIPs the router sends to it count as ones that must move.
   const { moves, ratio } = imbalance(
-    idx.up.map((n) => counts[n.name] ?? 0),
+    idx.up.filter((n) => (idx.held.get(n.name)?.size ?? 0) > 0).map((n) => counts[n.name] ?? 0),
     resolved,
   );
   const out: RouterAnalysis = { router: r.name, ok: true, vips: views, counts, resolved, moves, imbalanceRatio: ratio };

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { loadScenarioFile } from "../../src/sim/scenario.js";
 import { run } from "./tools.js";
 
 const read = (rel: string) => readFileSync(new URL(`../../${rel}`, import.meta.url), "utf8");
@@ -63,7 +65,19 @@ describe("Dockerfile", () => {
     expect(copies).toContain(`--from=build /app/${tsconfig.compilerOptions.outDir}/src ./${tsconfig.compilerOptions.outDir}/src`);
     // from the build stage only compiled code; alerts/, grafana/, src/ and tests stay out
     for (const c of copies.filter((x) => x.startsWith("--from=build"))) expect(c).toMatch(/^--from=build \/app\/dist\//);
-    expect(copies.filter((c) => !c.startsWith("--from=build"))).toEqual(["package.json package-lock.json ./"]);
+    expect(copies.filter((c) => !c.startsWith("--from=build"))).toEqual(["package.json package-lock.json ./", "scenarios ./scenarios"]);
+  });
+
+  it("ships scenarios/ where --sim.scenario /app/scenarios/NAME.yaml finds them", () => {
+    expect(ops(runtime, "WORKDIR").at(-1)).toBe("/app");
+    expect(ops(runtime, "COPY")).toContain("scenarios ./scenarios");
+    // the path the Dockerfile's usage comment shows, mapped back into the repository
+    const shown = /--sim\.scenario (\/app\/scenarios\/[\w.-]+\.yaml)/.exec(read("Dockerfile"))?.[1];
+    expect(shown).toBe("/app/scenarios/example.yaml");
+    const file = fileURLToPath(new URL(`../../${(shown as string).slice("/app/".length)}`, import.meta.url));
+    const scenario = loadScenarioFile(file);
+    expect(scenario.nodes.length).toBeGreaterThan(0);
+    expect(scenario.routers.length).toBeGreaterThan(0);
   });
 
   it("runs as a numeric non-root user, exposes 9797 and starts the CLI", () => {

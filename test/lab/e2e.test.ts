@@ -30,7 +30,9 @@ async function exporter(l: Lab): Promise<RunningExporter> {
 // Exporters first (their SSH sessions and SNMP sockets point into the lab), then the labs.
 afterEach(async () => {
   for (const e of exporters.splice(0)) await e.close().catch(() => {});
-  for (const l of labs.splice(0)) await l.down();
+  const errors: string[] = [];
+  for (const l of labs.splice(0)) await l.down().catch((err: Error) => errors.push(err.message));
+  if (errors.length) throw new Error(`lab teardown failed: ${errors.join("; ")}`);
 }, 60_000);
 
 const nodeOfMac = (l: Lab, mac: string | null): string | null => l.nodes.find((n) => n.mac === mac)?.name ?? null;
@@ -94,7 +96,9 @@ describe.skipIf(!canRun)(canRun ? "exporter against the real lab" : `exporter ag
     expect(await l.routerNeigh()).toEqual(before); // nothing moved while we looked
     for (const router of ROUTERS) expectRouterViewMatches(l, samples, router, before);
     expect(value(samples, "arp_imbalance_ratio", { router: "lab-router" })).toBeCloseTo(1 / 3, 6);
-    for (const s of pick(samples, "vip_arp_collector_success")) expect([s.labels, s.value]).toEqual([s.labels, 1]);
+    const collectors = pick(samples, "vip_arp_collector_success");
+    expect(collectors.length).toBeGreaterThanOrEqual(ROUTERS.length + l.nodes.length);
+    for (const s of collectors) expect([s.labels, s.value]).toEqual([s.labels, 1]);
     for (const n of l.nodes) expect(value(samples, "infra_node_up", { node: n.name })).toBe(1);
   }, TIMEOUT);
 
@@ -189,7 +193,8 @@ describe.skipIf(!canRun)(canRun ? "exporter against the real lab" : `exporter ag
     // The killed node is up but holds nothing: an even spread would need it, yet no GARP may
     // come from a node that does not hold the VIP.
     const holders = await l.vipHolders();
-    const { json } = await e.remediate(l.token);
+    const { status, json } = await e.remediate(l.token);
+    expect([status, json.error]).toEqual([200, undefined]);
     for (const a of json.actions ?? []) expect([a.vip, a.to.node, holders[a.vip]!.includes(a.to.node)]).toEqual([a.vip, a.to.node, true]);
     const neigh = await l.routerNeigh();
     for (const v of l.vips) expect(holders[v]).toContain(nodeOfMac(l, neigh[v] ?? null));

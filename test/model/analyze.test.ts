@@ -271,11 +271,12 @@ describe("analyze: properties", () => {
     );
   });
 
-  it("ratio is in [0,1], below 1 while some VIP reaches an up node, and 0 exactly when the spread is even", () => {
+  it("ratio is in [0,1], below 1 while some VIP reaches an up holding node, and 0 exactly when the spread is even", () => {
     fc.assert(
       fc.property(observationArb, (obs) => {
         const a = analyze(obs);
-        const up = obs.nodes.filter((n) => n.up).map((n) => n.name);
+        // The spread is over up nodes that hold some VIP: a node holding none cannot take traffic.
+        const up = obs.nodes.filter((n) => n.up && n.holds.length > 0).map((n) => n.name);
         for (const r of a.routers) {
           if (!r.ok) continue;
           expect(r.imbalanceRatio).toBeGreaterThanOrEqual(0);
@@ -331,5 +332,31 @@ describe("analyze: properties", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("analyze: nodes that hold no VIP (keepalived BACKUP for every VIP)", () => {
+  it("leaves them out of the spread, so a router cannot look unbalanced for want of them", () => {
+    const obs: Observation = {
+      vips: [V1, V2],
+      nodes: [node(N1, MAC1, [V1]), node(N2, MAC2, [V2]), node(N3, MAC3, [])],
+      routers: [router("core-s1", { [V1]: MAC1, [V2]: MAC2 })],
+    };
+    const r = analyze(obs).routers[0]!;
+    expect(r.counts).toEqual({ [N1]: 1, [N2]: 1, [N3]: 0 });
+    expect(r.imbalanceRatio).toBe(0);
+    expect(analyze(obs).healthy).toBe(true);
+  });
+
+  it("counts a VIP sent to such a node as one that must move", () => {
+    const obs: Observation = {
+      vips: [V1, V2],
+      nodes: [node(N1, MAC1, [V1, V2]), node(N2, MAC2, [V1, V2]), node(N3, MAC3, [])],
+      routers: [router("core-s1", { [V1]: MAC1, [V2]: MAC3 })],
+    };
+    const r = analyze(obs).routers[0]!;
+    expect(r.moves).toBe(1);
+    expect(r.imbalanceRatio).toBe(0.5);
+    expect(r.vips[1]!.ownerHoldsVip).toBe(false);
   });
 });

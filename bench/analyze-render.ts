@@ -5,6 +5,7 @@ import type { Collection, SourceResult } from "../src/collect/types.js";
 import type { Config } from "../src/config/types.js";
 import { ExporterMetrics } from "../src/metrics/exporter-metrics.js";
 import { analyze } from "../src/model/analyze.js";
+import { createRemediationMetrics } from "../src/remediate/metrics.js";
 import type { Observation } from "../src/model/types.js";
 import type { BenchContext } from "./context.js";
 import { mb, measure, memory, timingRow, type Row, type Table } from "./lib/stats.js";
@@ -58,6 +59,7 @@ export async function benchAnalyze(ctx: BenchContext): Promise<Table> {
     const config = configFor(obs);
     const registry = new Registry();
     const metrics = new ExporterMetrics(registry, config);
+    createRemediationMetrics(registry, config); // as serve does: GARP counters at 0 per VIP x node
     const analysis = analyze(obs);
     const sources: SourceResult[] = [
       ...obs.routers.map((r) => ({ collector: "snmp", target: r.name, success: true, durationSeconds: 0.002 })),
@@ -87,8 +89,8 @@ export async function benchAnalyze(ctx: BenchContext): Promise<Table> {
   return {
     title: "4. analyze() and metrics render",
     note:
-      "Same synthetic segments as the planner. render+expose: ExporterMetrics.render (reset and set every gauge) plus registry.metrics() (the text /metrics sends, " +
-      "default process metrics included). heap MB: heap held after the renders (GC forced), i.e. the registry's label sets.",
+      "Same synthetic segments as the planner. render+expose: ExporterMetrics.render (reset and set every gauge) plus registry.metrics() (the text /metrics sends: " +
+      "the registry serve builds, remediation counters and default process metrics included). heap MB: heap held after the renders (GC forced), i.e. the registry's label sets.",
     rows,
   };
 }

@@ -1,7 +1,12 @@
 // `npm run bench`: runs the benchmarks in order and prints one table each.
-//   node dist/bench/run.js [--quick] [--only scrape,snmp,plan,analyze,cli,memory] [--json FILE] [--markdown FILE]
+//   node dist/bench/run.js [--quick] [--only scrape,snmp,plan,analyze,cli,memory] [--scrapes N]
+//                          [--json FILE] [--markdown FILE]
+// Each benchmark runs in its own child process, so memory numbers and GC pauses of one
+// (a 50k-row SNMP agent, a 200k-series registry) do not leak into the next.
+import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
 import { benchAnalyze } from "./analyze-render.js";
 import { benchCliParsers } from "./cli-parsers.js";
 import type { BenchContext } from "./context.js";
@@ -20,17 +25,25 @@ const SUITES: Record<string, (ctx: BenchContext) => Promise<Table>> = {
   memory: benchMemory,
 };
 
-const USAGE = `usage: node dist/bench/run.js [--quick] [--only ${Object.keys(SUITES).join(",")}] [--json FILE] [--markdown FILE]`;
+const USAGE = `usage: node dist/bench/run.js [--quick] [--only ${Object.keys(SUITES).join(",")}] [--scrapes N] [--json FILE] [--markdown FILE]
+  --quick       short run (smaller sizes, fewer iterations)
+  --only LIST   run only these benchmarks, comma-separated
+  --scrapes N   scrapes of the memory benchmark (default 2000; 300 with --quick; 200..100000)
+  --json FILE   also write every table as JSON
+  --markdown F  also write every table as markdown`;
 
 interface Args {
   quick: boolean;
   only: string[];
   json?: string;
   markdown?: string;
+  scrapes?: number;
+  /** Internal: run the single suite of --only and send its table to the parent. */
+  child: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: Object.keys(SUITES) };
+  const args: Args = { quick: false, only: Object.keys(SUITES), child: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -45,6 +58,12 @@ function parseArgs(argv: string[]): Args {
       if (bad.length) throw new Error(`unknown benchmark ${bad.join(", ")}: pick from ${Object.keys(SUITES).join(", ")}`);
     } else if (a === "--json") args.json = value();
     else if (a === "--markdown") args.markdown = value();
+    else if (a === "--scrapes") {
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 200 || n > 100_000) throw new Error(`--scrapes must be a whole number from 200 to 100000, got "${v}"`);
+      args.scrapes = n;
+    } else if (a === "--child") args.child = true;
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
@@ -58,6 +77,35 @@ function machine(): string {
   return `node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} x ${cpu}`;
 }
 
+/** Runs one suite in a fresh node process and returns its table. */
+function runChild(name: string, args: Args): Promise<Table> {
+  const childArgs = ["--child", "--only", name];
+  if (args.quick) childArgs.push("--quick");
+  if (args.scrapes !== undefined) childArgs.push("--scrapes", String(args.scrapes));
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), childArgs, {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let table: Table | null = null;
+    child.on("message", (m) => {
+      table = m as Table;
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (table && code === 0) resolve(table);
+      else reject(new Error(`benchmark "${name}" failed (exit ${code ?? signal}); its error is printed above`));
+    });
+  });
+}
+
+async function childMain(args: Args): Promise<void> {
+  const name = args.only[0]!;
+  const ctx: BenchContext = { quick: args.quick };
+  if (args.scrapes !== undefined) ctx.scrapes = args.scrapes;
+  const table = await SUITES[name]!(ctx);
+  await new Promise<void>((resolve, reject) => process.send!(table, (err: Error | null) => (err ? reject(err) : resolve())));
+}
+
 async function main(): Promise<void> {
   let args: Args;
   try {
@@ -66,13 +114,13 @@ async function main(): Promise<void> {
     console.error((err as Error).message);
     process.exit(2);
   }
-  const ctx: BenchContext = { quick: args.quick };
+  if (args.child) return childMain(args);
   console.log(`vip-arp-exporter benchmarks (${args.quick ? "quick" : "full"} run) on ${machine()}\n`);
   const tables: Table[] = [];
   const started = nowMs();
   for (const name of args.only) {
     const t0 = nowMs();
-    const table = await SUITES[name]!(ctx);
+    const table = await runChild(name, args);
     const seconds = (nowMs() - t0) / 1000;
     tables.push(table);
     console.log(formatTable(table));

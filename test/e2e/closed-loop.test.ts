@@ -159,6 +159,19 @@ describe("closed loop: exporter -> Prometheus -> Alertmanager -> /remediate", ()
         ),
       );
       expect(remediations).toHaveLength(1);
+
+      // Alertmanager's own count of webhook deliveries agrees.
+      const amMetrics = await (await fetch(`${loop.alertmanagerUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      const delivered = /^alertmanager_notifications_total\{integration="webhook"\} (\d+)/m.exec(amMetrics);
+      expect(Number(delivered?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
+
+      // The call got through because Alertmanager sent the token from its credentials_file:
+      // without it, or with another one, /remediate refuses.
+      const remediate = `http://127.0.0.1:${loop.exporterPort}/remediate`;
+      const post = (headers: Record<string, string>) =>
+        fetch(remediate, { method: "POST", headers, body: "{}", signal: AbortSignal.timeout(5000) }).then((r) => r.status);
+      expect(await post({})).toBe(401);
+      expect(await post({ authorization: "Bearer not-the-token" })).toBe(401);
     }, 60_000);
 
     step("the alert resolves and Prometheus shows arp_imbalance_ratio 0", async () => {

@@ -78,7 +78,7 @@ export class ClosedLoop {
 
     const am = alertmanagerConfigForTest(readFileSync(SHIPPED_ALERTMANAGER, "utf8"), {
       remediateUrl: `http://127.0.0.1:${this.exporterPort}/remediate`,
-      credentialsFile: this.tokenFile,
+      credentialsFile: (writeFileSync(join(this.tmp, "wrong"), "wrong"), join(this.tmp, "wrong")),
     });
     if (!am.ok) throw new Error(`cannot adapt ${SHIPPED_ALERTMANAGER} for the test: ${am.error}`);
     this.remediateReceivers = am.value.remediateReceivers;

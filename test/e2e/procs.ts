@@ -74,8 +74,8 @@ export function startDaemon(name: string, file: string, args: string[], opts: { 
     });
   });
   if (child.pid === undefined) {
-    // spawn failed synchronously (ENOENT arrives as an "error" event): no pid to track.
-    return { name, pid: -1, exited, exit: () => exit ?? { code: null, signal: null }, output: () => out };
+    // The program could not be started: the "error" event (ENOENT...) follows; no pid to track.
+    return { name, pid: -1, exited, exit: () => exit, output: () => out };
   }
   const pid = child.pid;
   running.set(pid, child);

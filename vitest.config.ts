@@ -5,8 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Lab and closed-loop tests own network namespaces and real daemons: never run two at once.
-    fileParallelism: true,
+    // Forks, not threads: lab and closed-loop tests start real daemons and must be able to kill
+    // them from exit hooks. The two lab files use different subnets, so files may run in parallel.
     pool: "forks",
   },
 });

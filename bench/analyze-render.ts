@@ -2,6 +2,7 @@
 // large segments. Pure CPU; the exposition text grows with VIPs x nodes (infra_node_vip_held).
 import { Registry } from "prom-client";
 import type { Collection, SourceResult } from "../src/collect/types.js";
+import { defaultRemediation } from "../src/config/load.js";
 import type { Config } from "../src/config/types.js";
 import { ExporterMetrics } from "../src/metrics/exporter-metrics.js";
 import { analyze } from "../src/model/analyze.js";
@@ -28,18 +29,7 @@ function configFor(obs: Observation): Config {
       retries: 0,
     })),
     ssh: null,
-    remediation: {
-      token: null,
-      tokenSource: null,
-      garpMode: "both",
-      garpCount: 3,
-      cooldownMs: 60_000,
-      verifyTimeoutMs: 3000,
-      verifyIntervalMs: 100,
-      auditLogFile: null,
-      preferred: {},
-      maxBodyBytes: 256 * 1024,
-    },
+    remediation: defaultRemediation(),
     scrapeTimeoutMs: 10_000,
     source: "<bench>",
   };

@@ -99,6 +99,7 @@ function runChild(name: string, args: Args): Promise<Table> {
 }
 
 async function childMain(args: Args): Promise<void> {
+  if (!process.send) throw new Error("--child is internal: run without it");
   const name = args.only[0]!;
   const ctx: BenchContext = { quick: args.quick };
   if (args.scrapes !== undefined) ctx.scrapes = args.scrapes;

@@ -6,8 +6,8 @@ import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { parseHostPort } from "./address.js";
 import { parseDuration } from "./duration.js";
-import { configSchema, type RawConfig, type RawSsh } from "./schema.js";
-import type { Config, NodeConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
+import { configSchema, remediationSchema, type RawConfig, type RawSsh } from "./schema.js";
+import type { Config, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
 import { normalizeMac } from "../model/net.js";
 
 export const TOKEN_ENV = "VIP_ARP_REMEDIATE_TOKEN";
@@ -269,16 +269,31 @@ class Resolver {
       if (!raw.nodes.some((n) => n.name === node)) this.problem(`remediation.preferred.${vip}`, `no node named "${node}"`);
     }
     return {
+      ...remediationSettings(r),
       token,
       tokenSource,
-      garpMode: r.garp_mode,
-      garpCount: r.garp_count,
-      cooldownMs: ms(r.cooldown),
-      verifyTimeoutMs: ms(r.verify_timeout),
-      verifyIntervalMs: ms(r.verify_interval),
       auditLogFile: r.audit_log_file ? resolve(this.base, r.audit_log_file) : null,
-      preferred: r.preferred,
-      maxBodyBytes: r.max_body_bytes,
     };
   }
+}
+
+/** The remediation settings of a parsed section, without token and audit file. */
+function remediationSettings(r: RawConfig["remediation"]): RemediationConfig {
+  return {
+    token: null,
+    tokenSource: null,
+    garpMode: r.garp_mode,
+    garpCount: r.garp_count,
+    cooldownMs: ms(r.cooldown),
+    verifyTimeoutMs: ms(r.verify_timeout),
+    verifyIntervalMs: ms(r.verify_interval),
+    auditLogFile: null,
+    preferred: r.preferred,
+    maxBodyBytes: r.max_body_bytes,
+  };
+}
+
+/** The remediation settings of a config that leaves the section out (disabled: no token). */
+export function defaultRemediation(): RemediationConfig {
+  return remediationSettings(remediationSchema.parse({}));
 }

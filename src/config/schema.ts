@@ -75,7 +75,7 @@ const routerSchema = z.discriminatedUnion("type", [snmpRouterSchema, sshRouterSc
     iss.code === "invalid_union" ? 'must have type "snmp" or "ssh"' : undefined,
 });
 
-const remediationSchema = z.strictObject({
+export const remediationSchema = z.strictObject({
   token_file: z.string().min(1).optional(),
   garp_mode: z.enum(["both", "reply", "request"]).default("both"),
   garp_count: z.number().int().min(1).max(20).default(3),

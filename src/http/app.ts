@@ -39,13 +39,18 @@ export function createApp(opts: AppOptions): App {
     res.type("html").send(landingPage({ telemetryPath, last, remediation: opts.token !== null, banner: opts.banner }));
   });
 
+  // Concurrent scrapes share one collection, and so one rendering of it.
+  let rendered: { collection: Collection; text: Promise<string> } | null = null;
   app.get(telemetryPath, async (_req, res) => {
     try {
       const c = await opts.collector.collect();
       last = c;
       ready = true;
-      opts.metrics.render(c);
-      res.type(opts.registry.contentType).send(await opts.registry.metrics());
+      if (rendered?.collection !== c) {
+        opts.metrics.render(c);
+        rendered = { collection: c, text: opts.registry.metrics() };
+      }
+      res.type(opts.registry.contentType).send(await rendered.text);
     } catch (err) {
       opts.log.error({ err }, "collection failed");
       res.status(500).type("text").send(`collection failed: ${(err as Error).message}\n`);

@@ -1,5 +1,6 @@
 // Starts a simulated segment: one SNMP agent per router and one SSH server per node, all on
 // 127.0.0.1, and the exporter Config that points at them.
+import { defaultRemediation } from "../config/load.js";
 import type { Config, RemediationConfig } from "../config/types.js";
 import { generateSimKeys, knownHostsFor } from "./keys.js";
 import { buildSegment, type Scenario } from "./scenario.js";
@@ -91,19 +92,8 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
         timeoutMs: 5000,
         keepaliveIntervalMs: 15_000,
       },
-      remediation: {
-        token: null,
-        tokenSource: null,
-        garpMode: "both",
-        garpCount: 3,
-        cooldownMs: 60_000,
-        verifyTimeoutMs: 3000,
-        verifyIntervalMs: 100,
-        auditLogFile: null,
-        preferred: {},
-        maxBodyBytes: 256 * 1024,
-        ...opts.remediation,
-      },
+      // The simulated routers answer at once: verify quickly.
+      remediation: { ...defaultRemediation(), verifyTimeoutMs: 3000, verifyIntervalMs: 100, ...opts.remediation },
       scrapeTimeoutMs: 10_000,
       source: opts.source ?? "<simulated segment>",
     };

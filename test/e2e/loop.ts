@@ -26,7 +26,7 @@ export interface Binaries {
   alertmanager: string;
 }
 
-const LOG_KEEP = 200;
+const LOG_KEEP = 60;
 
 export class ClosedLoop {
   tmp = "";
@@ -78,7 +78,7 @@ export class ClosedLoop {
 
     const am = alertmanagerConfigForTest(readFileSync(SHIPPED_ALERTMANAGER, "utf8"), {
       remediateUrl: `http://127.0.0.1:${this.exporterPort}/remediate`,
-      credentialsFile: (writeFileSync(join(this.tmp, "wrong"), "wrong"), join(this.tmp, "wrong")),
+      credentialsFile: this.tokenFile,
     });
     if (!am.ok) throw new Error(`cannot adapt ${SHIPPED_ALERTMANAGER} for the test: ${am.error}`);
     this.remediateReceivers = am.value.remediateReceivers;

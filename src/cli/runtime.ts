@@ -1,6 +1,6 @@
 // Resolves what a command runs against: a config file, a scenario file, or the built-in demo.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfigFile, TOKEN_ENV } from "../config/load.js";
@@ -41,12 +41,24 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const dir = mkdtempSync(join(tmpdir(), "vip-arp-exporter-sim-"));
   const tokenFile = join(dir, "token");
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-  const sim = await startSimulation(scenario, {
-    source: opts.scenario ? `<scenario ${opts.scenario}>` : "<demo: built-in simulated segment>",
-    remediation: { token, tokenSource: fromEnv ? "env" : "demo" },
-  });
+  // The token file lives as long as the simulation: no stale secrets pile up in /tmp.
+  const removeTokenDir = () => rmSync(dir, { recursive: true, force: true });
+  let sim: Simulation;
+  try {
+    sim = await startSimulation(scenario, {
+      source: opts.scenario ? `<scenario ${opts.scenario}>` : "<demo: built-in simulated segment>",
+      remediation: { token, tokenSource: fromEnv ? "env" : "demo" },
+    });
+  } catch (err) {
+    removeTokenDir();
+    throw err;
+  }
   const banner = opts.scenario
     ? `SIMULATION: running on the simulated segment of scenario ${opts.scenario}, not on a real network`
     : "DEMO MODE: no --config.file given, running on the built-in simulated segment (the example of DESIGN.md), not on a real network";
-  return { config: sim.config, sim, tokenFile, banner, close: () => sim.stop() };
+  const close = async () => {
+    await sim.stop();
+    removeTokenDir();
+  };
+  return { config: sim.config, sim, tokenFile, banner, close };
 }

@@ -9,6 +9,7 @@ import { parseDuration } from "./duration.js";
 import { configSchema, remediationSchema, type RawConfig, type RawSsh } from "./schema.js";
 import type { Config, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
 import { normalizeMac } from "../model/net.js";
+import { commandProblem } from "../sources/router-cli/index.js";
 
 export const TOKEN_ENV = "VIP_ARP_REMEDIATE_TOKEN";
 
@@ -180,6 +181,8 @@ class Resolver {
     const host = typeof hp === "string" ? r.address : hp.host;
     const port = typeof hp === "string" ? 0 : hp.port;
     if (r.type === "ssh") {
+      const commandIssue = r.command === undefined ? null : commandProblem(r.command, r.platform);
+      if (commandIssue) this.problem(`${path}.command`, `${commandIssue}; fix it, or leave it out to use the platform's default command`);
       const merged = { ...this.raw.ssh, ...r.ssh };
       let settings = globalSsh;
       if (r.ssh && Object.keys(r.ssh).length) {

@@ -16,12 +16,23 @@ function digest(s: string): Buffer {
   return createHash("sha256").update(s, "utf8").digest();
 }
 
+/** The token of a `Bearer <token>` header, "" when it is not one. */
+function bearerToken(header: string): string {
+  // No backtracking regex here: a lazy `(.+?)[ \t]*$` is quadratic on a header padded with
+  // blanks, and this runs before authentication.
+  const scheme = /^Bearer[ \t]+/i.exec(header);
+  if (!scheme) return "";
+  let end = header.length;
+  while (end > scheme[0].length && (header[end - 1] === " " || header[end - 1] === "\t")) end--;
+  return header.slice(scheme[0].length, end);
+}
+
 /** True when `header` is `Bearer <token>` with exactly the expected token. */
 export function tokenMatches(header: string | undefined, expected: string): boolean {
-  const m = /^Bearer[ \t]+(.+?)[ \t]*$/i.exec(header ?? "");
+  const token = bearerToken(header ?? "");
   // Hash even on a malformed header so every path costs the same.
-  const given = digest(m?.[1] ?? "");
-  return timingSafeEqual(given, digest(expected)) && m !== null;
+  const given = digest(token);
+  return timingSafeEqual(given, digest(expected)) && token !== "";
 }
 
 /** Express middleware: 503 when no token is configured, 401 on a missing or wrong token. */

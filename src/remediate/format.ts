@@ -1,4 +1,5 @@
 // Plain-text rendering of a report for the CLI (`vip-arp-exporter remediate`).
+import { table } from "../cli/table.js";
 import type { RemediationReport, StateSummary } from "./report.js";
 
 /** A human-readable table of the counts before/after and one row per action. */
@@ -20,7 +21,7 @@ export function formatReport(report: RemediationReport): string {
       a.status,
       a.error ?? "",
     ]);
-    lines.push(...table(["VIP", "FROM", "TO", "STATUS", "ERROR"], rows));
+    lines.push(table(["VIP", "FROM", "TO", "STATUS", "ERROR"], rows));
   }
   for (const b of report.blocked) lines.push(`blocked: ${b.vip}: ${b.reason}`);
   return lines.join("\n") + "\n";
@@ -32,11 +33,4 @@ function state(s: StateSummary): string {
     .join(" ");
   const errs = s.errors ? ` (unreadable: ${Object.keys(s.errors).join(", ")})` : "";
   return `${counts || "no readable router"} ratio=${s.ratio.toFixed(3)}${errs}`;
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
-  return [line(header), ...rows.map(line)];
 }

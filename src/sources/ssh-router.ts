@@ -20,7 +20,7 @@ export function createSshRouterSource(cfg: SshRouterConfig, runner: CommandRunne
     throw new Error(`router ${cfg.name}: unknown platform "${cfg.platform}"; use one of ${Object.keys(PLATFORMS).join(", ")}`);
   }
   const command = cfg.command ?? platform.command;
-  const problem = commandProblem(command);
+  const problem = commandProblem(command, cfg.platform);
   if (problem !== null) {
     throw new Error(`router ${cfg.name}: command ${JSON.stringify(command)} ${problem}; use the platform default (${platform.command}) or a plain show command`);
   }

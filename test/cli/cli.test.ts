@@ -142,5 +142,6 @@ describe("vip-arp-exporter (serve) in demo mode", () => {
     const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    expect(existsSync(tokenFile)).toBe(false); // the demo token does not outlive the demo
   });
 });

@@ -123,6 +123,20 @@ describe("config loading", () => {
     expect(problems(CONTRACT.replace("type: snmp", "type: telnet"))[0]).toMatch(/^routers\[0\]/);
   });
 
+  it("checks an ssh router's command override against its platform, naming the key", () => {
+    const ssh = (platform: string, command: string) =>
+      CONTRACT.replace(
+        "    type: snmp\n    address: 198.51.100.254\n    community: public",
+        `    type: ssh\n    address: 198.51.100.254\n    platform: ${platform}\n    command: ${JSON.stringify(command)}`,
+      );
+    expect(parse(ssh("junos", "show arp no-resolve | no-more")).routers[0]).toMatchObject({ command: "show arp no-resolve | no-more" });
+    expect(parse(ssh("linux", "ip -j neigh show dev eth0")).routers[0]).toMatchObject({ command: "ip -j neigh show dev eth0" });
+    expect(problems(ssh("cisco-ios", "show ip arp; reload"))).toEqual([expect.stringMatching(/^routers\[0\]\.command: contains the shell metacharacter ";"/)]);
+    expect(problems(ssh("cisco-ios", `show ip arp ${"x".repeat(300)}`))).toEqual([expect.stringMatching(/^routers\[0\]\.command: is longer than/)]);
+    // a linux router runs the command in a shell: a pipe would start another program
+    expect(problems(ssh("linux", "ip -j neigh | sh"))).toEqual([expect.stringMatching(/^routers\[0\]\.command: contains "\|"/)]);
+  });
+
   it("needs no SSH section when every node has a static MAC", () => {
     const text = `vips: [198.51.100.101]\nnodes:\n  - {name: a, address: 198.51.100.1, mac: "02:00:00:00:00:01"}\nrouters:\n  - {name: r, type: snmp, address: "198.51.100.254:1161", community: public}\n`;
     const c = parse(text);

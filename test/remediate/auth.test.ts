@@ -19,6 +19,14 @@ describe("tokenMatches", () => {
     expect(tokenMatches(`Bearer ${"x".repeat(4096)}`, TOKEN)).toBe(false);
     expect(tokenMatches("Bearer ", TOKEN)).toBe(false);
   });
+
+  it("trims blanks around the token, however many, and refuses blanks alone", () => {
+    const pad = " \t".repeat(8000);
+    expect(tokenMatches(`Bearer${pad}${TOKEN}${pad}`, TOKEN)).toBe(true);
+    expect(tokenMatches(`Bearer a${pad}b`, TOKEN)).toBe(false);
+    expect(tokenMatches(`Bearer${pad}`, TOKEN)).toBe(false);
+    expect(tokenMatches(`Bearer${TOKEN}`, TOKEN)).toBe(false);
+  });
 });
 
 describe("bearerAuth middleware", () => {

@@ -168,6 +168,8 @@ describe("failures are collector errors that say what went wrong", () => {
       expect(() => createSshRouterSource(cfg("cisco-ios", { command }), runner, silentLogger())).toThrow(/router core-s1: command .*(metacharacter|empty|may contain)/);
     }
     expect(() => createSshRouterSource(cfg("junos", { command: "show arp no-resolve | no-more" }), runner, silentLogger())).not.toThrow();
+    // on a linux router the command goes to a shell, where "|" runs another program
+    expect(() => createSshRouterSource(cfg("linux", { command: "ip -j neigh | sh" }), runner, silentLogger())).toThrow(/router core-s1: command .*contains "\|"/);
   });
 });
 

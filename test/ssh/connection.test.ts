@@ -104,6 +104,19 @@ describe("SshConnection", () => {
     expect((await c.exec("command -v arping")).code).toBe(0);
   });
 
+  it("an exec in flight when close() runs does not reconnect behind its back", async () => {
+    const c = connect(N1, node.port, trusted());
+    await c.exec("command -v arping");
+    const inFlight = c.exec("cat /sys/class/net/eth0/address").then(
+      () => null,
+      (e: Error) => e,
+    );
+    await c.close();
+    expect((await inFlight)?.message).toMatch(/connection closed/);
+    expect(node.connectionCount()).toBe(1);
+    expect(node.commands).toEqual(["command -v arping"]);
+  });
+
   it("rejects after close()", async () => {
     const c = connect(N1, node.port, trusted());
     await c.exec("command -v arping");

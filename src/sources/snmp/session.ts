@@ -55,25 +55,39 @@ export function describeSnmpError(err: unknown, cfg: SnmpRouterConfig, op: strin
   const target = formatTarget(cfg.host, cfg.port);
   const e = err instanceof Error ? err : new Error(String(err));
   const code = (e as { code?: unknown }).code;
+  // net-snmp quotes the community in a community mismatch and the expected HMAC in an auth
+  // failure: such messages are replaced, and any other is scrubbed of the configured secrets.
+  let detail = scrubSecrets(String(e.message), cfg);
   let message: string;
   if (e.name === "RequestTimedOutError") {
     const total = cfg.timeoutMs * (cfg.retries + 1);
     const check = cfg.version === 3 ? "address, SNMPv3 user, auth/priv keys and ACL" : "address, community and ACL";
     message = `SNMP request to ${target} timed out after ${total}ms: check ${check}`;
   } else if (e.name === "ResponseInvalidError" && code === snmp.ResponseInvalidCode.EAuthFailure) {
-    message = `SNMPv3 authentication with ${target} failed (${e.message}): check user name, auth/priv protocols and keys`;
+    // usmStats reports ("Unknown User Name", ...) are safe to show; a digest mismatch is not.
+    if (/digest/i.test(detail)) detail = "the response's authentication digest does not match";
+    message = `SNMPv3 authentication with ${target} failed (${detail}): check user name, auth/priv protocols and keys`;
+  } else if (e.name === "ResponseInvalidError" && code === snmp.ResponseInvalidCode.ECommunityNoMatch) {
+    detail = "the response carries another community than the request";
+    message = `SNMP ${op} response from ${target} rejected: ${detail}; check for a proxy or NAT rewriting SNMP between the exporter and the router`;
   } else if (e.name === "ResponseInvalidError" && code === snmp.ResponseInvalidCode.ECouldNotDecrypt) {
     message = `SNMPv3 response from ${target} could not be decrypted: check privacy protocol and key`;
   } else if (e.name === "RequestFailedError") {
-    message = `SNMP agent ${target} refused the ${op} request: ${e.message}`;
+    message = `SNMP agent ${target} refused the ${op} request: ${detail}`;
   } else {
-    message = `SNMP ${op} request to ${target} failed: ${e.message}`;
+    message = `SNMP ${op} request to ${target} failed: ${detail}`;
   }
   // net-snmp attaches the session's user (keys included) to some errors: keep only what is safe.
-  const cause = new Error(e.message);
+  const cause = new Error(detail);
   cause.name = e.name;
   if (code !== undefined) (cause as Error & { code?: unknown }).code = code;
   return new Error(message, { cause });
+}
+
+/** The message with every configured community and SNMPv3 key replaced by "<secret>". */
+function scrubSecrets(text: string, cfg: SnmpRouterConfig): string {
+  const secrets = [cfg.community, cfg.v3?.authKey, cfg.v3?.privKey].filter((s): s is string => !!s);
+  return secrets.reduce((t, s) => t.split(s).join("<secret>"), text);
 }
 
 export function createSnmpClient(cfg: SnmpRouterConfig, log: Logger): SnmpClient {

@@ -124,6 +124,8 @@ export class SshConnection implements CommandRunner {
   /** The current connection, or a new one when there is none or it died. */
   private connection(timeoutMs: number): Live {
     if (this.live && !this.live.dead) return this.live;
+    // An exec in flight during close() (its retry) must not open a connection nobody closes.
+    if (this.closed) throw new Error(`${this.where}: connection closed`);
     const live = this.open(timeoutMs);
     this.live = live;
     return live;

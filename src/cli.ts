@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     .description("Prometheus exporter: which node does the router really send each VIP's traffic to?")
     .version(VERSION, "--version")
     .enablePositionalOptions()
+    .helpCommand("help [command]", "show help for a command")
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) })
     .addOption(configOption())

@@ -55,7 +55,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
   const banner = opts.scenario
     ? `SIMULATION: running on the simulated segment of scenario ${opts.scenario}, not on a real network`
-    : "DEMO MODE: no --config.file given, running on the built-in simulated segment (the example of DESIGN.md), not on a real network";
+    : "DEMO MODE: no --config.file given, running on the built-in simulated segment (3 nodes; the router sends node 2 no VIP), not on a real network";
   const close = async () => {
     await sim.stop();
     removeTokenDir();

@@ -2,13 +2,16 @@
 // is an error that names its path, like Prometheus' own config loader.
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
-import { isInterfaceName, isIp, normalizeMac } from "../model/net.js";
+import { isInterfaceName, isIp, isIpv4, normalizeMac } from "../model/net.js";
 
 const duration = z
   .string()
   .refine((s) => parseDuration(s) !== null, { message: "must be a duration like 500ms, 5s, 1m" });
 
-const ip = z.string().refine(isIp, { message: "must be an IP address" });
+// ARP and arping are IPv4 only (IPv6 neighbours use NDP): refuse IPv6 VIPs up front.
+const ip = z.string().refine(isIpv4, {
+  error: (iss) => (isIp(String(iss.input)) ? "must be an IPv4 address (ARP is IPv4 only)" : "must be an IPv4 address"),
+});
 const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, "must be 1-63 letters, digits, '_', '.', ':' or '-'");

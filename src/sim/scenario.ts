@@ -45,7 +45,7 @@ const scenarioSchema = z.strictObject({
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 
-export const DEFAULT_SCENARIO_YAML = `# The example of DESIGN.md: three infra nodes hold every VIP, the router sends
+export const DEFAULT_SCENARIO_YAML = `# The classic drift: three infra nodes hold every VIP, the router sends
 # .101 to node 1 and both .102 and .103 to node 3. Node 2 gets no traffic at all.
 vips: [192.0.2.101, 192.0.2.102, 192.0.2.103]
 nodes:

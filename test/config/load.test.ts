@@ -75,8 +75,12 @@ describe("config loading", () => {
 
   it("names the path and reason of bad values", () => {
     const p = problems(CONTRACT.replace("198.51.100.102,", "198.51.100.300,").replace("timeout: 5s", "timeout: five"));
-    expect(p).toContain("vips[1]: must be an IP address");
+    expect(p).toContain("vips[1]: must be an IPv4 address");
     expect(p).toContain("ssh.timeout: must be a duration like 500ms, 5s, 1m");
+  });
+
+  it("refuses IPv6 VIPs with the reason (ARP is IPv4 only)", () => {
+    expect(problems(CONTRACT.replace("198.51.100.103]", "2001:db8::103]"))).toContain("vips[2]: must be an IPv4 address (ARP is IPv4 only)");
   });
 
   it("rejects interfaces that could smuggle shell syntax", () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, LabRefused, startLab } from "../../lab/lab.js";
 import { addressesFromIpAddr, linkExists, listNamespaces, neighForVips } from "../../lab/netns.js";
+import { processesInNetns } from "../../lab/ns-procs.js";
 import { procStartTime } from "../../lab/procs.js";
 import { REGISTRY_DIR } from "../../lab/state.js";
 import { BASE_TOOLS, CLIENT_TOOLS, KEEPALIVED_TOOLS, missingTools } from "../../lab/tools.js";
@@ -46,6 +47,14 @@ function parseMediaWalk(out: string): Record<string, string> {
     if (m) map[m[1]!] = m[2]!.trim().split(" ").join(":").toLowerCase();
   }
   return map;
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+  } catch {
+    return "";
+  }
 }
 
 /** Pids of processes whose command line mentions dir (the lab's daemons name their config there). */
@@ -195,26 +204,38 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
       await L().setArpAccept(0);
     });
 
-    it("a node goes down (link down, sshd and its sessions stopped) and comes back", async () => {
+    it("a node goes down (link down, sshd, its sessions and every other process in it stopped) and comes back", async () => {
       const node = L().nodes[2]!;
-      const session = spawn(sshArgv(L(), node.address, ["sleep", "60"])[0]!, sshArgv(L(), node.address, ["sleep", "60"]).slice(1), { stdio: "ignore" });
+      const argv = sshArgv(L(), node.address, ["sleep", "61"]);
+      const session = spawn(argv[0]!, argv.slice(1), { stdio: "ignore" });
       const ended = new Promise<void>((resolve) => session.once("exit", () => resolve()));
+      // A command someone left running in the namespace, outside sshd's process tree.
+      const stray = spawn("ip", ["netns", "exec", node.ns, "sleep", "62"], { stdio: "ignore", detached: true });
+      const commandsIn = (ns: string): string[] => processesInNetns(ns).map((p) => cmdline(p.pid));
       try {
-        await pollUntil("the ssh session to start", async () => ((await L().exec(node.ns, ["ss", "-Htn", "state", "established"])).includes(":22") ? true : undefined), { timeoutMs: 10_000 });
+        // The session counts once its command runs (a bare TCP connection is not a session yet).
+        await pollUntil("the ssh session and the stray command to run", async () => {
+          const cmds = commandsIn(node.ns);
+          return cmds.includes("sleep 61") && cmds.includes("sleep 62") ? true : undefined;
+        }, { timeoutMs: 20_000 });
         await L().setNodeDown(node.name);
         const link = JSON.parse(await L().exec(node.ns, ["ip", "-j", "link", "show", "dev", "eth0"])) as { flags: string[] }[];
         expect(link[0]!.flags).not.toContain("UP");
         expect((await L().exec(node.ns, ["ss", "-Hltn"])).includes(":22")).toBe(false);
+        // setNodeDown resolves only once the namespace is empty (zombies are not listed).
         expect((await sh(["ip", "netns", "pids", node.ns])).trim()).toBe("");
-        await pollUntil("the session to end", async () => ((await Promise.race([ended.then(() => true), new Promise((r) => setTimeout(r, 100, false))])) ? true : undefined), { timeoutMs: 10_000 });
+        await pollUntil("the session to end", async () => (session.exitCode !== null || session.signalCode !== null ? true : undefined), { timeoutMs: 15_000 });
+        await ended;
         await expect(sh(sshArgv(L(), node.address, ["true"]), 15_000)).rejects.toThrow();
       } finally {
-        if (session.exitCode === null) session.kill("SIGKILL");
+        if (session.exitCode === null && session.signalCode === null) session.kill("SIGKILL");
+        if (stray.exitCode === null && stray.signalCode === null) stray.kill("SIGKILL");
+        // Back up even when an assertion failed, so later tests see the whole lab.
+        await L().setNodeUp(node.name);
       }
-      await L().setNodeUp(node.name);
       expect((await sh(sshArgv(L(), node.address, ["hostname"]))).trim()).toBe(node.name);
       expect(await L().nodeAddresses(node.name)).toEqual(expect.arrayContaining(L().vips));
-    });
+    }, 90_000);
 
     it("refuses a second lab on a subnet the host already routes, and leaves nothing behind", async () => {
       const prefix = uniquePrefix("r");

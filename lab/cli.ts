@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command("lab").description("real network lab for vip-arp-exporter (needs root)").exitOverride();
   let code = 0;
   program
-    .command("up")
+    .command("up", { isDefault: true })
     .description("start a lab and write the exporter config for it")
     .option("--nodes <n>", "infra nodes", int(1, 20), 3)
     .option("--vips <n>", "VIPs", int(1, 50), 3)

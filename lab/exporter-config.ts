@@ -28,6 +28,8 @@ export function exporterConfig(c: ExporterConfigInput): string {
         // net-snmp 5.9.3 serves stale/mixed MACs in ipNetToPhysicalTable (4.35) after an
         // entry changes; ipNetToMediaTable (4.22) follows the kernel.
         table: "ipNetToMedia",
+        // Generous for a loaded 2-core CI machine; an answer takes milliseconds here.
+        timeout: "5s",
       },
       { name: SSH_ROUTER_NAME, type: "ssh", platform: "linux", address: c.router.address },
     ],
@@ -35,9 +37,16 @@ export function exporterConfig(c: ExporterConfigInput): string {
       user: "root",
       private_key_file: c.privateKeyFile,
       known_hosts_file: c.knownHostsFile,
-      timeout: "5s",
+      timeout: "10s",
     },
-    remediation: { token_file: c.tokenFile },
+    // Above every source's own timeout, so a slow source fails on its own timeout first.
+    scrape_timeout: "20s",
+    remediation: {
+      token_file: c.tokenFile,
+      // arping -c N takes N seconds per form even in unsolicited mode; the lab's bridge loses
+      // no frame, so one of each form is enough (remediation 2 s per action instead of 6 s).
+      garp_count: 1,
+    },
   };
   return "# Written by the vip-arp-exporter lab (lab/lab.ts); removed by `npm run lab -- down`.\n" + stringify(doc);
 }

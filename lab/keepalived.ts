@@ -88,7 +88,7 @@ export async function startKeepalived(
       const pid = readPidFile(vrrpPidFile);
       return (pid !== null && track(`keepalived-vrrp ${me.name}`, pid)) || undefined;
     },
-    { timeoutMs: 10_000 },
+    { timeoutMs: 30_000 }, // a bound, not a delay: generous for a loaded 2-core machine
   );
   return { main, vrrp };
 }

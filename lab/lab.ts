@@ -14,7 +14,8 @@ import {
   addAddress, addBridge, addNamespace, addressesFromIpAddr, attach, hostRouteDev, linkExists,
   listNamespaces, neighForVips, readSysctl, setLink, subnetConflicts, sysctl,
 } from "./netns.js";
-import { isAlive, signal, type TrackedProcess } from "./procs.js";
+import { isAlive, signal, track, type TrackedProcess } from "./procs.js";
+import { sweepNetns } from "./ns-procs.js";
 import { startSnmpd } from "./snmpd.js";
 import { generateKey, prepareSshd, startSshd, type SshdSite } from "./sshd.js";
 import { type LabState, isRegistered, loadState, newState, register, saveState } from "./state.js";
@@ -46,6 +47,11 @@ export interface LabOptions {
   resolve?: "all" | "none" | readonly string[];
   /** How long to wait for another lab to free the subnet (default 0: refuse at once). */
   subnetWaitMs?: number;
+  /**
+   * The lab belongs to this process (tests): if the process dies without down(), the next
+   * reapAbandonedLabs() removes it. Default false: a `lab up` lab outlives its command.
+   */
+  ownedByProcess?: boolean;
 }
 
 export interface LabHost {
@@ -90,7 +96,10 @@ export interface Lab {
   setArpAccept(value: 0 | 1 | 2): Promise<void>;
   /** The router's current net.ipv4.conf.eth0.arp_accept. */
   routerArpAccept(): Promise<number>;
-  /** "Reboot", first half: sshd (and its sessions) stopped, then eth0 down. */
+  /**
+   * "Reboot", first half: sshd, its sessions and every other process in the node's namespace
+   * (keepalived excepted) stopped, then eth0 down. Resolves once none of them is left.
+   */
   setNodeDown(name: string): Promise<void>;
   /** Second half: eth0 up, sshd started again. */
   setNodeUp(name: string): Promise<void>;
@@ -152,6 +161,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   await claimableSubnet(subnet, opts.subnetWaitMs ?? 0);
   const { dir, created } = prepareDir(prefix, opts.dir);
   const state = newState(prefix, dir, created, subnet, mode);
+  if (opts.ownedByProcess) state.owner = track("lab owner", process.pid) ?? undefined;
   saveState(state);
   register(state);
   const lab = new LabImpl(plan, state, mode, opts.spreadMasters ?? true);
@@ -415,7 +425,7 @@ class LabImpl implements Lab {
         });
         return ok ? true : undefined;
       },
-      { timeoutMs: 20_000, intervalMs: 250 },
+      { timeoutMs: 45_000, intervalMs: 250 },
     );
   }
 
@@ -461,14 +471,21 @@ class LabImpl implements Lab {
     // One UDP datagram per VIP makes the router's kernel resolve it (ARP request, first reply
     // wins). The script is fixed; the VIPs are its arguments, never part of it.
     const script = 'for v in "$@"; do (echo > "/dev/udp/$v/9") 2>/dev/null; done; exit 0';
-    await run(inNs(this.router.ns, ["bash", "-c", script, "resolve", ...vips]));
+    const send = (list: readonly string[]): Promise<string> => run(inNs(this.router.ns, ["bash", "-c", script, "resolve", ...list]));
+    await send(vips);
+    let rounds = 0;
     await pollUntil(
       `the router to resolve ${vips.join(", ")}`,
       async () => {
         const neigh = await this.routerNeigh();
-        return vips.every((v) => neigh[v]) ? true : undefined;
+        const missing = vips.filter((v) => !neigh[v]);
+        if (missing.length === 0) return true;
+        // A resolution that failed (kernel's 3 probes unanswered) is not retried by the
+        // kernel: ask again every second.
+        if (++rounds % 10 === 0) await send(missing);
+        return undefined;
       },
-      { timeoutMs: 10_000 },
+      { timeoutMs: 20_000 },
     );
   }
 
@@ -497,6 +514,11 @@ class LabImpl implements Lab {
       this.sshd.delete(name);
       this.untrack([proc]);
     }
+    // stopTree's snapshot of sshd's children misses what they forked meanwhile (a connection
+    // half-way through its handshake leaves an orphaned "sshd: [net]"): everything still in
+    // the namespace goes too, keepalived excepted (it sees the link go down, as on a reboot).
+    const ka = this.keepalived.get(name);
+    await sweepNetns(n.ns, { keep: ka ? [ka.main, ka.vrrp] : [] });
     await setLink(n.ns, "eth0", "down");
   }
 

@@ -45,7 +45,7 @@ export async function startSnmpd(site: SnmpdSite, logDir: string): Promise<Track
       if (!isAlive(proc)) throw new Error(`snmpd exited; see ${log}`);
       return (await listening(site.ns, "udp", site.address, 161)) ? true : undefined;
     },
-    { timeoutMs: 10_000 },
+    { timeoutMs: 30_000 }, // a bound, not a delay: generous for a loaded 2-core machine
   );
   return proc;
 }

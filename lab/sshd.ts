@@ -73,7 +73,7 @@ export async function startSshd(site: SshdSite, logDir: string): Promise<Tracked
       if (!isAlive(proc)) throw new Error(`sshd exited; see ${log}`);
       return (await listening(site.ns, "tcp", site.address, 22)) ? true : undefined;
     },
-    { timeoutMs: 10_000 },
+    { timeoutMs: 30_000 }, // a bound, not a delay: generous for a loaded 2-core machine
   );
   return proc;
 }

@@ -24,6 +24,11 @@ export interface LabState {
   /** Entries inside dir that the lab created (removed on down when dir is not the lab's own). */
   files: string[];
   createdAt: string;
+  /**
+   * The process whose lab this is when the lab must not outlive it (a test run): once it is
+   * gone, reapAbandonedLabs removes the lab. Absent for `lab up`, whose labs outlive it.
+   */
+  owner?: TrackedProcess;
   /** What `lab status` shows. */
   info?: LabInfo;
 }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runIgnoring } from "./exec.js";
 import { deleteHostLink, deleteNamespace, linkExists, listNamespaces } from "./netns.js";
+import { sweepNetns } from "./ns-procs.js";
 import { stopAll, track, type TrackedProcess } from "./procs.js";
 import { saveState, unregister, type LabState } from "./state.js";
 import { pollUntil } from "./wait.js";
@@ -41,12 +42,6 @@ export async function stopTree(procs: readonly TrackedProcess[]): Promise<void> 
   await stopAll([...procs, ...kids]);
 }
 
-/** Pids still inside a namespace (`ip netns pids`), e.g. a command someone ran there. */
-async function pidsIn(ns: string): Promise<number[]> {
-  const out = await runIgnoring(["ip", "netns", "pids", ns], /No such file|Invalid|not found/i);
-  return (out ?? "").split(/\s+/).filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 1);
-}
-
 /**
  * Removes everything the state records. Safe to run twice and on a half-built lab. Processes
  * left inside the lab's namespaces (sessions of its sshd, commands run there) go too: they
@@ -65,13 +60,9 @@ export async function teardown(state: LabState): Promise<void> {
   await step("stop lab processes", () => stopTree(state.processes));
   const existing = new Set(await listNamespaces());
   const ours = state.namespaces.filter((ns) => existing.has(ns));
+  // Each namespace is looked at again until it is empty: what is stopped may have forked.
   await step("stop processes left in the lab namespaces", async () => {
-    const left: TrackedProcess[] = [];
-    for (const ns of ours) for (const pid of await pidsIn(ns)) {
-      const t = track(`left in ${ns}`, pid);
-      if (t) left.push(t);
-    }
-    await stopAll(left);
+    await Promise.all(ours.map((ns) => sweepNetns(ns)));
   });
   for (const f of state.utsFiles) {
     await step(`unmount ${f}`, async () => {

@@ -2,8 +2,9 @@
 // lab. Ground truth is always read from the router's kernel (`ip neigh` in its namespace)
 // and the nodes' interfaces, never through the exporter. Each test builds its own lab.
 import { randomBytes } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, type LabOptions, startLab } from "../../lab/lab.js";
+import { reapAbandonedLabs } from "../../lab/reap.js";
 import { pollUntil } from "../../lab/wait.js";
 import { imbalanceRatio, labAvailability, pick, type RunningExporter, type Sample, startExporter, value } from "./exporter-harness.js";
 
@@ -16,7 +17,7 @@ const labs: Lab[] = [];
 const exporters: RunningExporter[] = [];
 
 async function lab(opts: LabOptions = {}): Promise<Lab> {
-  const l = await startLab({ prefix: `ve-${randomBytes(3).toString("hex")}`, subnetWaitMs: 120_000, ...opts });
+  const l = await startLab({ prefix: `ve-${randomBytes(3).toString("hex")}`, subnetWaitMs: 120_000, ownedByProcess: true, ...opts });
   labs.push(l);
   return l;
 }
@@ -26,6 +27,11 @@ async function exporter(l: Lab): Promise<RunningExporter> {
   exporters.push(e);
   return e;
 }
+
+// A lab left by an earlier run that died would keep the subnet taken.
+beforeAll(async () => {
+  if (canRun) await reapAbandonedLabs();
+}, 60_000);
 
 // Exporters first (their SSH sessions and SNMP sockets point into the lab), then the labs.
 afterEach(async () => {

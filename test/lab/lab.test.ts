@@ -2,13 +2,14 @@
 // keepalived. They need root and the Debian tools; in CI a missing tool is a failure.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, LabRefused, startLab } from "../../lab/lab.js";
 import { addressesFromIpAddr, linkExists, listNamespaces, neighForVips } from "../../lab/netns.js";
 import { processesInNetns } from "../../lab/ns-procs.js";
-import { procStartTime } from "../../lab/procs.js";
+import { reapAbandonedLabs } from "../../lab/reap.js";
+import { isAlive, procStartTime, type TrackedProcess } from "../../lab/procs.js";
 import { REGISTRY_DIR } from "../../lab/state.js";
 import { BASE_TOOLS, CLIENT_TOOLS, KEEPALIVED_TOOLS, missingTools } from "../../lab/tools.js";
 import { pollUntil } from "../../lab/wait.js";
@@ -31,11 +32,12 @@ function sh(argv: string[], timeoutMs = 15_000, env?: NodeJS.ProcessEnv): Promis
   });
 }
 
-function sshArgv(lab: Lab, address: string, command: string[]): string[] {
+/** ssh argv; ConnectTimeout covers the handshake too: generous, for a loaded 2-core machine. */
+function sshArgv(lab: Lab, address: string, command: string[], connectTimeoutS = 10): string[] {
   return [
     "ssh", "-F", "/dev/null", "-i", lab.privateKeyFile, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
     "-o", `UserKnownHostsFile=${lab.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null",
-    "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=3", `root@${address}`, ...command,
+    "-o", "StrictHostKeyChecking=yes", "-o", `ConnectTimeout=${connectTimeoutS}`, `root@${address}`, ...command,
   ];
 }
 
@@ -72,18 +74,18 @@ function processesMentioning(dir: string): number[] {
   return out;
 }
 
-async function expectGone(lab: Lab, pids: number[]): Promise<void> {
+async function expectGone(lab: Lab, procs: readonly TrackedProcess[]): Promise<void> {
   expect((await listNamespaces()).filter((ns) => ns.startsWith(`${lab.prefix}-`))).toEqual([]);
   expect(await linkExists(lab.hostLeg)).toBe(false);
-  expect(pids.filter((p) => procStartTime(p) !== null)).toEqual([]);
+  // By start time too: a pid the kernel gave to someone else since is not ours.
+  expect(procs.filter(isAlive).map((p) => `${p.role} (${p.pid})`)).toEqual([]);
   expect(processesMentioning(lab.dir)).toEqual([]);
   expect(existsSync(lab.dir)).toBe(false);
   expect(existsSync(join(REGISTRY_DIR, `${lab.prefix}.json`))).toBe(false);
 }
 
-function statePids(lab: Lab): number[] {
-  const state = JSON.parse(readFileSync(join(lab.dir, "state.json"), "utf8")) as { processes: { pid: number }[] };
-  return state.processes.map((p) => p.pid);
+function stateProcesses(lab: Lab): TrackedProcess[] {
+  return (JSON.parse(readFileSync(join(lab.dir, "state.json"), "utf8")) as { processes: TrackedProcess[] }).processes;
 }
 
 if (CI) {
@@ -98,7 +100,8 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
     const L = (): Lab => lab!;
 
     beforeAll(async () => {
-      lab = await startLab({ prefix: uniquePrefix("s"), subnet: SUBNET, subnetWaitMs: 90_000 });
+      await reapAbandonedLabs();
+      lab = await startLab({ prefix: uniquePrefix("s"), subnet: SUBNET, subnetWaitMs: 90_000, ownedByProcess: true });
     }, 120_000);
     afterAll(async () => {
       await lab?.down();
@@ -122,11 +125,17 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
         ["ssh", L().router.address],
       ]);
       expect(cfg.remediation.token).toBe(L().token);
+      // A slow source must fail on its own timeout (and show up as such), not the scrape's.
+      for (const r of cfg.routers) {
+        const worst = r.type === "snmp" ? r.timeoutMs * (r.retries + 1) : r.timeoutMs;
+        expect(worst).toBeLessThan(cfg.scrapeTimeoutMs);
+      }
+      expect(cfg.ssh!.timeoutMs).toBeLessThan(cfg.scrapeTimeoutMs);
     });
 
     it("snmpwalk of ipNetToMediaPhysAddress from the host equals the router's ip neigh", async () => {
       const env = { ...process.env, MIBS: ":", SNMP_PERSISTENT_DIR: join(L().dir, "snmp-client") };
-      const out = await sh(["snmpwalk", "-v2c", "-c", L().community, "-On", "-Ox", "-t", "2", "-r", "1", L().router.address, "1.3.6.1.2.1.4.22.1.2"], 15_000, env);
+      const out = await sh(["snmpwalk", "-v2c", "-c", L().community, "-On", "-Ox", "-t", "3", "-r", "2", L().router.address, "1.3.6.1.2.1.4.22.1.2"], 30_000, env);
       const walked = parseMediaWalk(out);
       const neigh = await L().routerNeigh();
       for (const vip of L().vips) {
@@ -198,11 +207,14 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
       expect((await L().routerNeigh())[missingVip]).toBeNull();
 
       await L().setArpAccept(1);
-      await L().garp(n1.name, missingVip);
-      const created = await pollUntil("a created entry", async () => (await L().routerNeigh())[missingVip] ?? undefined, { timeoutMs: 5_000 }).catch(() => null);
-      expect(created).toBe(n1.mac);
-      await L().setArpAccept(0);
-    });
+      try {
+        await L().garp(n1.name, missingVip);
+        const created = await pollUntil("a created entry", async () => (await L().routerNeigh())[missingVip] ?? undefined, { timeoutMs: 5_000 }).catch(() => null);
+        expect(created).toBe(n1.mac);
+      } finally {
+        await L().setArpAccept(0); // later tests expect the Linux default
+      }
+    }, 60_000);
 
     it("a node goes down (link down, sshd, its sessions and every other process in it stopped) and comes back", async () => {
       const node = L().nodes[2]!;
@@ -226,7 +238,7 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
         expect((await sh(["ip", "netns", "pids", node.ns])).trim()).toBe("");
         await pollUntil("the session to end", async () => (session.exitCode !== null || session.signalCode !== null ? true : undefined), { timeoutMs: 15_000 });
         await ended;
-        await expect(sh(sshArgv(L(), node.address, ["true"]), 15_000)).rejects.toThrow();
+        await expect(sh(sshArgv(L(), node.address, ["true"], 3), 15_000)).rejects.toThrow();
       } finally {
         if (session.exitCode === null && session.signalCode === null) session.kill("SIGKILL");
         if (stray.exitCode === null && stray.signalCode === null) stray.kill("SIGKILL");
@@ -246,11 +258,36 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
     });
 
     it("down() leaves no namespace, link, process or file behind", async () => {
-      const pids = statePids(L());
-      expect(pids.length).toBeGreaterThanOrEqual(1 + L().nodes.length + 1); // sshd x (1+N) + snmpd
+      const procs = stateProcesses(L());
+      // sshd x (1+N) + snmpd, all alive (the node that went down has its sshd back)
+      expect(procs.filter(isAlive)).toHaveLength(1 + L().nodes.length + 1);
+      expect(procs.map((p) => p.role).sort()).toEqual(["snmpd lab-router", "sshd lab-router", ...L().nodes.map((n) => `sshd ${n.name}`)].sort());
       await L().down();
-      await expectGone(L(), pids);
+      await expectGone(L(), procs);
     });
+  });
+
+  describe("abandoned labs", () => {
+    let lab: Lab | undefined;
+    afterAll(async () => {
+      await lab?.down();
+    }, 60_000);
+
+    it("reapAbandonedLabs removes a lab whose owner process is gone, and none whose owner lives", async () => {
+      await reapAbandonedLabs();
+      lab = await startLab({ prefix: uniquePrefix("a"), subnet: SUBNET, subnetWaitMs: 90_000, ownedByProcess: true, resolve: "none" });
+      const procs = stateProcesses(lab);
+      expect(await reapAbandonedLabs()).not.toContain(lab.prefix); // we are alive
+      expect((await listNamespaces()).filter((ns) => ns.startsWith(`${lab!.prefix}-`))).toHaveLength(3 + lab.nodes.length);
+
+      // As if the test run that built it had died: an owner with our pid but another start time.
+      const file = join(lab.dir, "state.json");
+      const state = JSON.parse(readFileSync(file, "utf8")) as { owner: TrackedProcess };
+      expect(state.owner).toEqual({ role: "lab owner", pid: process.pid, startTime: procStartTime(process.pid) });
+      writeFileSync(file, JSON.stringify({ ...state, owner: { ...state.owner, startTime: "0" } }));
+      expect(await reapAbandonedLabs()).toContain(lab.prefix);
+      await expectGone(lab, procs);
+    }, 90_000);
   });
 
   describe("keepalived mode", () => {
@@ -258,7 +295,8 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
     const L = (): Lab => lab!;
 
     beforeAll(async () => {
-      lab = await startLab({ prefix: uniquePrefix("k"), subnet: SUBNET, vipMode: "keepalived", subnetWaitMs: 90_000 });
+      await reapAbandonedLabs();
+      lab = await startLab({ prefix: uniquePrefix("k"), subnet: SUBNET, vipMode: "keepalived", subnetWaitMs: 90_000, ownedByProcess: true });
     }, 120_000);
     afterAll(async () => {
       await lab?.down();
@@ -288,10 +326,11 @@ describe.skipIf(!canRun)(canRun ? "real network lab" : `real network lab SKIPPED
     });
 
     it("down() leaves no keepalived, sshd or snmpd and no namespace behind", async () => {
-      const pids = statePids(L());
-      expect(pids.length).toBeGreaterThanOrEqual(1 + L().nodes.length + 1 + 2 * (L().nodes.length - 1));
+      const procs = stateProcesses(L());
+      // sshd x (1+N) + snmpd + keepalived (main and VRRP child) on every node but the killed one
+      expect(procs.filter(isAlive)).toHaveLength(1 + L().nodes.length + 1 + 2 * (L().nodes.length - 1));
       await L().down();
-      await expectGone(L(), pids);
+      await expectGone(L(), procs);
     });
   });
 });

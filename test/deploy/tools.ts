@@ -1,25 +1,11 @@
 // Finding and running the real Prometheus tools (promtool, amtool) from tests. Commands run
 // with execFile and an argument list: no shell is involved.
 import { execFile } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
 
 export const IN_CI = process.env.CI === "true";
 
-/** Absolute path of an executable on PATH, or null. */
-export function findExecutable(name: string): string | null {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
+/** Absolute path of an executable (PATH, then the sbin/bin folders), or null. */
+export { findTool as findExecutable } from "../../lab/tools.js";
 
 /** Why a tool's tests do not run, for the suite name; null when the tool is there. */
 export function missingToolReason(tool: string, path: string | null, debianPackage: string): string | null {

@@ -88,6 +88,12 @@ export class Remediator {
     let verifySeconds = 0;
     try {
       const before = await this.collector.collect();
+      // Knowing no router's view, a plan would be empty and the run would look fine: refuse.
+      const readable = before.analysis.routers.filter((r) => r.ok);
+      if (readable.length === 0) {
+        const why = before.analysis.routers.map((r) => `${r.router}: ${r.error ?? "no answer"}`).join("; ");
+        throw new Error(`no router could be read, nothing was planned or sent (${why})`);
+      }
       const planned = makePlan(before.analysis, {
         preferred: this.config.remediation.preferred,
         reassert: req.reassert === true,

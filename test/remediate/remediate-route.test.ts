@@ -180,6 +180,17 @@ describe("POST /remediate refuses before anything runs", () => {
 });
 
 describe("POST /remediate on harder segments", () => {
+  it("answers 500 and sends nothing when no router can be read", async () => {
+    const scenario = defaultScenario();
+    scenario.routers[0]!.up = false;
+    const x = await setup({ scenario });
+    const res = await post(x);
+    expect(res.status).toBe(500);
+    expect(res.body.error).toMatch(/no router could be read.*core-s1/);
+    expect(Object.values(x.arpings()).flat()).toEqual([]);
+    expect(await x.counter("vip_arp_remediation_failures_total")).toBe(1);
+  });
+
   it("a node that is down: its VIPs go to up nodes that hold them", async () => {
     const scenario = defaultScenario();
     scenario.nodes[1]!.up = false;

@@ -7,6 +7,7 @@ import { createLogger, LOG_LEVELS, type LogLevel } from "./log.js";
 import { VERSION } from "./version.js";
 import { openRuntime, UsageError, type Runtime } from "./cli/runtime.js";
 import { serve } from "./cli/serve.js";
+import { loadWebConfigFile } from "./http/web-config.js";
 import { runCheck } from "./cli/check.js";
 import { runRemediate } from "./cli/remediate.js";
 
@@ -23,12 +24,12 @@ const scenarioOption = (): Option =>
 const logOption = (def: LogLevel): Option =>
   new Option("--log.level <level>", "log level (logs go to stderr as JSON lines)").choices(LOG_LEVELS).default(def);
 
-function printDemoHelp(rt: Runtime, port: number | null, stream: NodeJS.WriteStream): void {
+function printDemoHelp(rt: Runtime, port: number | null, scheme: string, stream: NodeJS.WriteStream): void {
   if (!rt.sim) return;
   const bar = "=".repeat(78);
   const lines = [bar, rt.banner ?? "", bar];
   if (port !== null) {
-    const base = `http://localhost:${port}`;
+    const base = `${scheme}://localhost:${port}`;
     lines.push(
       `Scrape:    curl -s ${base}/metrics | grep -E '^(vip_mac_owner|infra_node_vip_count|arp_imbalance_ratio)'`,
       `Look at:   ${base}/  (the router's view per VIP)`,
@@ -57,19 +58,22 @@ async function main(argv: string[]): Promise<number> {
     .addOption(scenarioOption())
     .addOption(new Option("--web.listen-address <address>", "address to listen on for the web interface and telemetry").default(":9797"))
     .addOption(new Option("--web.telemetry-path <path>", "path under which to expose metrics").default("/metrics"))
+    .addOption(new Option("--web.config.file <path>", "web config file (exporter-toolkit format) enabling TLS and/or basic auth"))
     .addOption(logOption("info"))
-    .action(async (o: CommonOpts & { "web.listenAddress": string; "web.telemetryPath": string }) => {
+    .action(async (o: CommonOpts & { "web.listenAddress": string; "web.telemetryPath": string; "web.config.file"?: string }) => {
       const log = createLogger(o["log.level"]);
+      const webConfigFile = o["web.config.file"];
+      const webConfig = webConfigFile ? loadWebConfigFile(webConfigFile) : undefined;
       const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
       if (rt.banner) log.warn(rt.banner);
       let serving;
       try {
-        serving = await serve(rt, { listenAddress: o["web.listenAddress"], telemetryPath: o["web.telemetryPath"] }, log);
+        serving = await serve(rt, { listenAddress: o["web.listenAddress"], telemetryPath: o["web.telemetryPath"], webConfig }, log);
       } catch (err) {
         await rt.close();
         throw err;
       }
-      printDemoHelp(rt, serving.port, process.stderr);
+      printDemoHelp(rt, serving.port, serving.scheme, process.stderr);
       await new Promise<void>((resolve) => {
         const stop = (sig: string): void => {
           log.info({ signal: sig }, "shutting down");

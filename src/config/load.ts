@@ -51,7 +51,7 @@ export function parseConfig(text: string, opts: LoadOptions): Config {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ConfigError(opts.source, ["the file must be a YAML mapping with vips, nodes and routers"]);
   }
-  const parsed = configSchema.safeParse(doc);
+  const parsed = configSchema.safeParse(doc, { reportInput: true });
   if (!parsed.success) throw new ConfigError(opts.source, formatIssues(parsed.error.issues));
   return new Resolver(parsed.data, opts).resolve();
 }

@@ -82,7 +82,7 @@ export function parseScenario(text: string, source = "<scenario>"): Scenario {
   } catch (err) {
     throw new ConfigError(source, [`not valid YAML: ${(err as Error).message.split("\n")[0]}`]);
   }
-  const parsed = scenarioSchema.safeParse(doc);
+  const parsed = scenarioSchema.safeParse(doc, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigError(
       source,

@@ -79,6 +79,11 @@ describe("config loading", () => {
     expect(p).toContain("ssh.timeout: must be a duration like 500ms, 5s, 1m");
   });
 
+  it("says a key of the wrong type has the wrong type, not that it is missing", () => {
+    const p = problems(CONTRACT.replace("  timeout: 5s", "  timeout: 5"));
+    expect(p).toEqual([expect.stringMatching(/^ssh\.timeout: Invalid input: expected string, received number/)]);
+  });
+
   it("refuses IPv6 VIPs with the reason (ARP is IPv4 only)", () => {
     expect(problems(CONTRACT.replace("198.51.100.103]", "2001:db8::103]"))).toContain("vips[2]: must be an IPv4 address (ARP is IPv4 only)");
   });

@@ -300,6 +300,13 @@ describe("unreadable output is reported with its line", () => {
     expect(r.entries).toEqual([]);
     expect(r.errors.map((x) => x.line)).toEqual([1, 2]);
   });
+
+  it("linux text: output that is not `ip neigh` at all is an error, not an empty table", () => {
+    const r = parseLinux("bash: ip: command not found\n0[{garbage\n");
+    expect(r.entries).toEqual([]);
+    expect(r.errors.map((x) => x.line)).toEqual([1, 2]);
+    expect(r.errors[0]!.reason).toMatch(/not an `ip neigh` row/);
+  });
 });
 
 describe("edge cases", () => {

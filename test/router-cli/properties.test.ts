@@ -23,7 +23,7 @@ const PLATFORM_NAMES = Object.keys(FIXTURES) as RouterPlatform[];
 function assertGrounded(input: string, result: ParseResult): void {
   const lineCount = input.split(/\r\n|\r|\n/).length;
   const isJson = /^\s*[[{]/.test(input);
-  const units = (isJson ? input.split("}") : input.split(/\r\n|\r|\n/)).map((l) => l.split(/[\s",[\]{}]+/).filter((t) => t !== ""));
+  const units = (isJson ? jsonUnits(input) : input.split(/\r\n|\r|\n/)).map((l) => l.split(/[\s",[\]{}]+/).filter((t) => t !== ""));
   for (const entry of result.entries) {
     const source = units.find((toks) => toks.includes(entry.ip) && toks.some((t) => normalizeMac(t) === entry.mac));
     expect(source, `entry ${entry.ip} ${entry.mac} has no source line`).toBeDefined();
@@ -31,6 +31,17 @@ function assertGrounded(input: string, result: ParseResult): void {
   for (const err of result.errors) {
     expect(Number.isInteger(err.line) && err.line >= 1 && err.line <= lineCount).toBe(true);
   }
+}
+
+/** One unit per array element when the input is a JSON array (keys may hold "}"), else per "}". */
+function jsonUnits(input: string): string[] {
+  try {
+    const data: unknown = JSON.parse(input);
+    if (Array.isArray(data)) return data.map((item) => JSON.stringify(item) ?? "");
+  } catch {
+    // not valid JSON: split on object ends
+  }
+  return input.split("}");
 }
 
 function safeParse(parse: CliParser, input: string): ParseResult {

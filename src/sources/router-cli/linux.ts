@@ -136,7 +136,11 @@ function parseText(output: string): ParseResult {
       continue;
     }
     const toks = tokens(line);
-    if (!looksLikeNeighbourLine(toks)) continue;
+    // `ip neigh` prints no headers: a line that is no neighbour row means this is not its output.
+    if (!looksLikeNeighbourLine(toks)) {
+      result.errors.push(rowError(i + 1, line, "not an `ip neigh` row (expected ADDRESS dev IF ...)"));
+      continue;
+    }
     const out = parseTextLine(toks);
     if (typeof out === "string") result.errors.push(rowError(i + 1, line, out));
     else if (out !== null) result.entries.push(out);

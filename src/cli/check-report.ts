@@ -1,11 +1,13 @@
 // What `vip-arp-exporter check` prints and which exit code it returns.
 import type { Collection } from "../collect/types.js";
 import type { Config } from "../config/types.js";
+import type { DnsNameView, DnsRecordView } from "../model/types.js";
+import { serverLabel } from "../sources/dns.js";
 import { table } from "./table.js";
 
-/** 0 balanced and healthy, 1 problems found, 2 a router could not be read (we cannot tell). */
+/** 0 balanced and healthy, 1 problems found, 2 a router could not be read or a DNS lookup failed (we cannot tell). */
 export function checkExitCode(c: Collection): 0 | 1 | 2 {
-  if (c.analysis.routers.some((r) => !r.ok)) return 2;
+  if (c.analysis.routers.some((r) => !r.ok) || c.analysis.dns.some((d) => !d.ok)) return 2;
   return c.analysis.healthy ? 0 : 1;
 }
 
@@ -40,13 +42,34 @@ export function formatCheckTable(c: Collection, config: Config): string {
     out.push(indent(table(["NODE", "VIPS", "STATE", "MAC", "HOLDS"], nodeRows)));
     out.push(`  imbalance ratio ${r.imbalanceRatio.toFixed(3)} (${r.moves} move${r.moves === 1 ? "" : "s"} to spread ${r.resolved} VIPs evenly)`, "");
   }
+  if (config.dns) for (const d of a.dns) out.push(...dnsSection(d, serverLabel(config.dns)), "");
   if (a.anomalies.length) {
     out.push("Problems:");
     for (const an of a.anomalies) out.push(`  - ${an.message}`);
   } else {
-    out.push("OK: every VIP is resolved to a node that holds it and the VIPs are spread evenly.");
+    const dns = a.dns.length ? "; every DNS name publishes exactly the VIPs" : "";
+    out.push(`OK: every VIP is resolved to a node that holds it and the VIPs are spread evenly${dns}.`);
   }
   return out.join("\n");
+}
+
+const STATUS: Record<DnsRecordView["status"], (r: DnsRecordView) => string> = {
+  served: () => "served",
+  unserved: (r) => `UNSERVED: ${r.reason ?? "unserved"}`,
+  "not-a-vip": () => "NOT A VIP",
+};
+
+/** The `dig +short NAME` picture: every address the name returns, and the VIPs it leaves out. */
+function dnsSection(d: DnsNameView, server: string): string[] {
+  const out = [`DNS name ${d.name} (via ${server})`];
+  if (!d.ok) return [...out, `  LOOKUP FAILED: ${d.error ?? "no answer"}`];
+  const rows = [
+    ...d.records.map((r) => [r.address, r.type, STATUS[r.status](r)]),
+    ...d.missing.map((vip) => [vip, "-", "NOT PUBLISHED (a configured VIP)"]),
+  ];
+  out.push(indent(table(["ADDRESS", "TYPE", "STATUS"], rows)));
+  out.push(`  unserved ratio ${d.unservedRatio.toFixed(3)} (${d.unserved} of ${d.records.length} record${d.records.length === 1 ? "" : "s"} unserved)`);
+  return out;
 }
 
 export function checkJson(c: Collection): unknown {
@@ -58,6 +81,7 @@ export function checkJson(c: Collection): unknown {
     routers: a.routers,
     nodes: a.nodes,
     holders: a.holders,
+    dns: a.dns,
     anomalies: a.anomalies,
     sources: c.sources,
   };

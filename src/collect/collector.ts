@@ -4,6 +4,7 @@ import type { Config } from "../config/types.js";
 import type { Logger } from "../log.js";
 import { analyze } from "../model/analyze.js";
 import type { CommandRunner, Mac, NodeInventory, Observation, ObservedNode, ObservedRouter, RouterReading } from "../model/types.js";
+import type { DnsAnswer, ObservedDnsName } from "../model/types.js";
 import { createSources, type Sources } from "./sources.js";
 import { withTimeout } from "./timeout.js";
 import type { Collection, Collector, SourceResult } from "./types.js";
@@ -64,13 +65,26 @@ export function createCollector(config: Config, log: Logger, sources: Sources = 
     return { nodes, results: rounds.map((r) => r.result) };
   }
 
+  /** Every DNS name of dns.names, in parallel with the routers and nodes. */
+  async function readDns(): Promise<{ names: ObservedDnsName[]; results: SourceResult[] }> {
+    const rounds = await Promise.all(sources.dns.map((src) => timed<DnsAnswer>("dns", src.name, cap, () => src.lookup())));
+    const names = rounds.map((r, i): ObservedDnsName => {
+      const name = sources.dns[i]!.name;
+      if (r.value) return { name, addresses: r.value.addresses };
+      log.warn({ dns: name, err: r.error }, "DNS lookup failed");
+      return { name, addresses: null, error: r.error };
+    });
+    return { names, results: rounds.map((r) => r.result) };
+  }
+
   async function round(): Promise<Collection> {
-    const [routers, nodes] = await Promise.all([readRouters(), readNodes()]);
+    const [routers, nodes, dns] = await Promise.all([readRouters(), readNodes(), readDns()]);
     const observation: Observation = { vips: config.vips, nodes: nodes.nodes, routers: routers.routers };
+    if (config.dns) observation.dns = dns.names;
     return {
       observation,
       analysis: analyze(observation),
-      sources: [...routers.results, ...nodes.results],
+      sources: [...routers.results, ...nodes.results, ...dns.results],
       at: new Date(),
     };
   }

@@ -1,6 +1,7 @@
-// Builds the source adapters a config asks for: one per router and one per node.
+// Builds the source adapters a config asks for: one per router, one per node, one per DNS name.
 import type { Config, SshRouterConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
+import { createDnsSource, type DnsSource } from "../sources/dns.js";
 import { createSshNodeSource, createStaticNodeSource } from "../sources/node-inventory.js";
 import { createSnmpRouterSource } from "../sources/snmp/router-source.js";
 import { SshConnection } from "../sources/ssh/connection.js";
@@ -11,6 +12,8 @@ export interface Sources {
   routers: RouterSource[];
   /** Same order as config.nodes. */
   nodes: NodeSource[];
+  /** Same order as config.dns.names; empty without a dns section. */
+  dns: DnsSource[];
 }
 
 function sshRouter(cfg: SshRouterConfig, log: Logger): RouterSource {
@@ -28,5 +31,6 @@ export function createSources(config: Config, log: Logger): Sources {
         ? createSshNodeSource(n, config.ssh, log.child({ node: n.name }))
         : createStaticNodeSource(n, config.vips),
     ),
+    dns: config.dns ? config.dns.names.map((name) => createDnsSource(name, config.dns!)) : [],
   };
 }

@@ -2,13 +2,14 @@
 // *_file keys (relative paths are relative to the config file), durations in ms.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { parseHostPort } from "./address.js";
 import { parseDuration } from "./duration.js";
 import { configSchema, remediationSchema, type RawConfig, type RawSsh } from "./schema.js";
-import type { Config, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
-import { normalizeMac } from "../model/net.js";
+import type { Config, DnsConfig, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
+import { canonicalDnsName, normalizeMac } from "../model/net.js";
 import { commandProblem } from "../sources/router-cli/index.js";
 
 export const TOKEN_ENV = "VIP_ARP_REMEDIATE_TOKEN";
@@ -76,6 +77,8 @@ function formatIssues(issues: z.core.$ZodIssue[]): string[] {
 
 const ms = (d: string): number => parseDuration(d)!;
 
+const DNS_TIMEOUT_MS = { min: 100, max: 3_600_000 };
+
 class Resolver {
   private readonly problems: string[] = [];
   private readonly base: string;
@@ -100,6 +103,7 @@ class Resolver {
     const nodes = raw.nodes.map((n, i) => this.node(n, i, ssh));
     const routers = raw.routers.map((r, i) => this.router(r, i, ssh));
     const remediation = this.remediation(raw);
+    const dns = raw.dns ? this.dns(raw.dns) : null;
     if (this.problems.length) throw new ConfigError(this.opts.source, this.problems);
     return {
       vips: raw.vips,
@@ -107,6 +111,7 @@ class Resolver {
       routers,
       ssh,
       remediation,
+      ...(dns ? { dns } : {}),
       scrapeTimeoutMs: ms(raw.scrape_timeout),
       source: this.opts.source,
     };
@@ -251,6 +256,22 @@ class Resolver {
       privProtocol: v.priv_protocol,
       ...(privKey ? { privKey } : {}),
     };
+  }
+
+  private dns(d: NonNullable<RawConfig["dns"]>): DnsConfig {
+    const names = d.names.map(canonicalDnsName);
+    this.unique(names, "dns.names", "name");
+    let server: DnsConfig["server"] = null;
+    if (d.server !== undefined) {
+      const hp = parseHostPort(d.server, 53);
+      if (typeof hp === "string") this.problem("dns.server", hp);
+      // c-ares takes addresses only: looking up the name server's own name would need a resolver.
+      else if (!isIP(hp.host)) this.problem("dns.server", `"${hp.host}" is not an IP address: give the name server's address, optionally with :port ([v6]:port)`);
+      else server = hp;
+    }
+    const timeoutMs = ms(d.timeout);
+    if (timeoutMs < DNS_TIMEOUT_MS.min || timeoutMs > DNS_TIMEOUT_MS.max) this.problem("dns.timeout", "must be between 100ms and 1h");
+    return { names, server, timeoutMs };
   }
 
   private remediation(raw: RawConfig): Config["remediation"] {

@@ -2,7 +2,7 @@
 // is an error that names its path, like Prometheus' own config loader.
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
-import { isInterfaceName, isIp, isIpv4, normalizeMac } from "../model/net.js";
+import { isDnsName, isInterfaceName, isIp, isIpv4, normalizeMac } from "../model/net.js";
 
 const duration = z
   .string()
@@ -91,12 +91,22 @@ export const remediationSchema = z.strictObject({
   max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
 });
 
+export const dnsNameSchema = z.string().refine(isDnsName, { message: "must be a DNS name like app.os.example.com" });
+
+// Bounds and the server's form are checked by the loader, with these key paths.
+export const dnsSchema = z.strictObject({
+  names: z.array(dnsNameSchema).min(1, "list at least one name"),
+  server: z.string().min(1).optional(),
+  timeout: duration.default("2s"),
+});
+
 export const configSchema = z.strictObject({
   vips: z.array(ip).min(1, "list at least one VIP"),
   nodes: z.array(nodeSchema).min(1, "list at least one node"),
   routers: z.array(routerSchema).min(1, "list at least one router"),
   ssh: sshSchema.optional(),
   remediation: remediationSchema.default(() => remediationSchema.parse({})),
+  dns: dnsSchema.optional(),
   scrape_timeout: duration.default("10s"),
 });
 

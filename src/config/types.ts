@@ -89,6 +89,15 @@ export interface RemediationConfig {
   maxBodyBytes: number;
 }
 
+export interface DnsConfig {
+  /** Names whose A/AAAA records should be exactly the VIPs: lower case, no trailing dot, unique. */
+  names: string[];
+  /** Name server to ask (an IP address); null: the system's name servers (/etc/resolv.conf). */
+  server: { host: string; port: number } | null;
+  /** Per lookup of a name (A and AAAA together). */
+  timeoutMs: number;
+}
+
 export interface Config {
   vips: string[];
   nodes: NodeConfig[];
@@ -96,6 +105,8 @@ export interface Config {
   /** null when no node or router is read over SSH. */
   ssh: SshSettings | null;
   remediation: RemediationConfig;
+  /** DNS names checked against the VIPs; absent: none. */
+  dns?: DnsConfig;
   /** Upper bound for one collection round (each source also has its own timeout). */
   scrapeTimeoutMs: number;
   /** Path the config came from, for messages; "<demo>" / "<scenario FILE>" for simulations. */

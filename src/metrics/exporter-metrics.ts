@@ -20,6 +20,9 @@ export class ExporterMetrics {
   private readonly duration: Gauge<"collector" | "target">;
   private readonly changes: Counter<"router" | "vip">;
   private readonly lastCollection: Gauge;
+  private readonly dnsPublished: Gauge<"name" | "vip">;
+  private readonly dnsLookupSuccess: Gauge<"name">;
+  private readonly dnsUnservedRatio: Gauge<"name">;
   /** Last MAC seen per router and VIP, for vip_arp_owner_changes_total. */
   private readonly lastMac = new Map<string, string>();
   private lastRendered: Collection | null = null;
@@ -42,6 +45,9 @@ export class ExporterMetrics {
     this.duration = new Gauge({ name: "vip_arp_collector_duration_seconds", help: "How long reading the source took in this scrape.", labelNames: ["collector", "target"], ...reg });
     this.changes = new Counter({ name: "vip_arp_owner_changes_total", help: "Times the router's MAC for the VIP changed between scrapes.", labelNames: ["router", "vip"], ...reg });
     this.lastCollection = new Gauge({ name: "vip_arp_last_collection_timestamp_seconds", help: "Unix time the last collection finished.", ...reg });
+    this.dnsPublished = new Gauge({ name: "vip_dns_published", help: "1 for each address the DNS name returns (vip holds the address, configured or not), 0 for each configured VIP it does not return; absent while the lookup fails.", labelNames: ["name", "vip"], ...reg });
+    this.dnsLookupSuccess = new Gauge({ name: "vip_dns_lookup_success", help: "1 when the DNS name's A and AAAA records were looked up in this scrape, else 0.", labelNames: ["name"], ...reg });
+    this.dnsUnservedRatio = new Gauge({ name: "vip_dns_unserved_ratio", help: "Share of the DNS name's records that are VIPs no up node holds or that a router sends to a node without them; absent while the lookup fails.", labelNames: ["name"], ...reg });
     const build = new Gauge({ name: "vip_arp_exporter_build_info", help: "Build facts of vip-arp-exporter; always 1.", labelNames: ["version", "revision", "nodeversion"], ...reg });
     build.set({ version: VERSION, revision: REVISION, nodeversion: process.version }, 1);
     for (const r of config.routers) for (const vip of config.vips) this.changes.inc({ router: r.name, vip }, 0);
@@ -78,10 +84,22 @@ export class ExporterMetrics {
       for (const vip of this.config.vips) this.held.set({ node: n.name, vip }, holds.has(vip) ? 1 : 0);
     }
     for (const [vip, nodes] of Object.entries(a.holders)) this.holders.set({ vip }, nodes.length);
+    this.renderDns(c);
     for (const s of c.sources) {
       this.success.set({ collector: s.collector, target: s.target }, s.success ? 1 : 0);
       this.duration.set({ collector: s.collector, target: s.target }, s.durationSeconds);
     }
     this.lastCollection.set(c.at.getTime() / 1000);
+  }
+
+  private renderDns(c: Collection): void {
+    for (const g of [this.dnsPublished, this.dnsLookupSuccess, this.dnsUnservedRatio]) g.reset();
+    for (const d of c.analysis.dns) {
+      this.dnsLookupSuccess.set({ name: d.name }, d.ok ? 1 : 0);
+      if (!d.ok) continue;
+      for (const r of d.records) this.dnsPublished.set({ name: d.name, vip: r.address }, 1);
+      for (const vip of d.missing) this.dnsPublished.set({ name: d.name, vip }, 0);
+      this.dnsUnservedRatio.set({ name: d.name }, d.unservedRatio);
+    }
   }
 }

@@ -1,6 +1,7 @@
 // The join at the heart of the exporter: router ARP entries -> MAC -> node, who holds which
 // VIP, per-router counts and imbalance, anomalies. Pure: no I/O, no clock, no randomness.
 import { findAnomalies } from "./anomalies.js";
+import { analyzeDns } from "./dns.js";
 import { imbalance } from "./imbalance.js";
 import { normalizeMac } from "./net.js";
 import type {
@@ -55,16 +56,18 @@ export function analyze(obs: Observation): Analysis {
     holders[vip] = idx.up.filter((n) => idx.held.get(n.name)?.has(vip)).map((n) => n.name);
   }
   const routers = obs.routers.map((r) => analyzeRouter(r, obs.vips, idx));
-  const anomalies = findAnomalies(obs, idx, holders, routers);
+  const dns = analyzeDns(obs.dns ?? [], obs.vips, holders, routers);
+  const anomalies = [...findAnomalies(obs, idx, holders, routers), ...dns.anomalies];
   const okRouters = routers.filter((r) => r.ok);
   const healthy =
+    dns.healthy &&
     routers.every((r) => r.ok) &&
     [...idx.byName.values()].every((n) => n.up) &&
     obs.vips.every((vip) => (holders[vip]?.length ?? 0) > 0) &&
     okRouters.every(
       (r) => r.imbalanceRatio === 0 && r.vips.every((v) => v.present && v.node !== null && v.ownerHoldsVip),
     );
-  return { vips: [...obs.vips], nodes: obs.nodes, holders, routers, anomalies, healthy };
+  return { vips: [...obs.vips], nodes: obs.nodes, holders, routers, anomalies, dns: dns.views, healthy };
 }
 
 function analyzeRouter(r: ObservedRouter, vips: string[], idx: NodeIndex): RouterAnalysis {

@@ -71,3 +71,56 @@ export function compareIp(a: string, b: string): number {
   if (a4 !== b4) return a4 ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The 8 16-bit groups of an IPv6 address (embedded dotted IPv4 tails too); null when it is not one. Zone ids are refused. */
+export function ipv6Groups(s: string): number[] | null {
+  if (!isIPv6(s) || s.includes("%")) return null;
+  let text = s.toLowerCase();
+  const dotted = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[2]!.split(".").map(Number) as [number, number, number, number];
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::") as [string, string | undefined];
+  const part = (p: string | undefined): number[] => (p ? p.split(":").map((g) => parseInt(g, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const groups = tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 ? groups : null;
+}
+
+/**
+ * An address in the one form labels and output use: IPv4 as dotted quad, IPv6 in RFC 5952 form
+ * (lower case, no leading zeros, the first longest run of two or more zero groups as "::",
+ * IPv4-mapped addresses as ::ffff:a.b.c.d). null when it is neither.
+ */
+export function normalizeIp(s: string): string | null {
+  const t = s.trim();
+  if (isIpv4(t)) return t;
+  const g = ipv6Groups(t);
+  if (!g) return null;
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
+    return `::ffff:${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`;
+  }
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(":");
+  return best < 0 ? hex(g) : `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+}
+
+/** 1-63 letters, digits or '-' per label (not at its ends), 253 characters at most; a trailing dot is allowed. */
+export function isDnsName(s: string): boolean {
+  const name = s.endsWith(".") ? s.slice(0, -1) : s;
+  return name.length >= 1 && name.length <= 253 && name.split(".").every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l));
+}
+
+/** DNS names compare case-insensitively and with or without the root's dot: lower case, no trailing dot. */
+export function canonicalDnsName(s: string): string {
+  return s.toLowerCase().replace(/\.$/, "");
+}

@@ -31,6 +31,13 @@ export interface NodeInventory {
   addresses: string[];
 }
 
+/** The A and AAAA records of one DNS name (dns.names), as src/sources/dns.ts read them. */
+export interface DnsAnswer {
+  name: string;
+  /** Every address returned, A and AAAA, in normalizeIp form, sorted, without duplicates; never empty. */
+  addresses: string[];
+}
+
 /** Runs one command on a remote host (an SSH connection). */
 export interface ExecResult {
   /** Exit code; null when the command was killed by a signal. */
@@ -65,10 +72,19 @@ export interface ObservedRouter {
   error?: string;
 }
 
+export interface ObservedDnsName {
+  name: string;
+  /** null when the lookup failed this round: then nothing is known, not "publishes nothing". */
+  addresses: string[] | null;
+  error?: string;
+}
+
 export interface Observation {
   vips: string[];
   nodes: ObservedNode[];
   routers: ObservedRouter[];
+  /** The DNS names checked against the VIPs (dns.names); absent when none are configured. */
+  dns?: ObservedDnsName[];
 }
 
 // ---------------------------------------------------------------------------
@@ -113,15 +129,50 @@ export type AnomalyKind =
   | "node-owns-no-vips"
   | "imbalanced"
   | "routers-disagree"
-  | "static-entry";
+  | "static-entry"
+  | "dns-lookup-failed"
+  | "dns-unknown-address"
+  | "dns-missing-vip"
+  | "dns-unserved-vip";
 
 export interface Anomaly {
   kind: AnomalyKind;
   router?: string;
   vip?: string;
   node?: string;
+  /** The DNS name of a dns-* anomaly. */
+  dnsName?: string;
+  /** The published address of a dns-unknown-address anomaly (not a VIP). */
+  address?: string;
   /** One sentence an engineer can act on. */
   message: string;
+}
+
+/** served: a VIP some up node holds and no router sends elsewhere; unserved: a VIP no up node
+ * holds, or one a router sends to a node that does not hold it; not-a-vip: not a configured VIP. */
+export type DnsRecordStatus = "served" | "unserved" | "not-a-vip";
+
+export interface DnsRecordView {
+  address: string;
+  type: "A" | "AAAA";
+  status: DnsRecordStatus;
+  /** Why it is unserved. */
+  reason?: string;
+}
+
+export interface DnsNameView {
+  name: string;
+  /** The lookup succeeded; when false, records and missing are empty (nothing is known). */
+  ok: boolean;
+  error?: string;
+  /** One per published address, sorted. */
+  records: DnsRecordView[];
+  /** Configured VIPs the name does not publish, in config order. */
+  missing: string[];
+  /** Records whose status is unserved. */
+  unserved: number;
+  /** unserved / records: the share of the name's clients that fail; 0 when the lookup failed. */
+  unservedRatio: number;
 }
 
 export interface Analysis {
@@ -131,7 +182,10 @@ export interface Analysis {
   holders: Record<string, string[]>;
   routers: RouterAnalysis[];
   anomalies: Anomaly[];
-  /** Every router readable, every node up, every VIP resolved to a holder, ratio 0 everywhere. */
+  /** One per configured DNS name, in config order (empty without dns.names). */
+  dns: DnsNameView[];
+  /** Every router readable, every node up, every VIP resolved to a holder, ratio 0 everywhere,
+   * every DNS name resolved to exactly the VIPs, all served. */
   healthy: boolean;
 }
 

@@ -4,10 +4,12 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, formatPath } from "../config/load.js";
-import { isInterfaceName, isIpv4, normalizeMac } from "../model/net.js";
+import { isDnsName, isInterfaceName, isIpv4, normalizeIp, normalizeMac } from "../model/net.js";
 import { SimSegment } from "./segment.js";
 
 const ip = z.string().refine(isIpv4, { message: "must be an IPv4 address" });
+const anyIp = z.string().refine((s) => normalizeIp(s) !== null, { message: "must be an IPv4 or IPv6 address" });
+const dnsName = z.string().refine(isDnsName, { message: "must be a DNS name like foo.os.example.com" });
 const mac = z.string().refine((s) => normalizeMac(s) !== null, { message: "must be a MAC like 02:00:00:00:00:01" });
 
 const scenarioSchema = z.strictObject({
@@ -41,6 +43,12 @@ const scenarioSchema = z.strictObject({
       }),
     )
     .min(1),
+  // The segment's name server (127.0.0.1): each name's A and AAAA records; not listed: NXDOMAIN.
+  dns: z
+    .strictObject({
+      names: z.record(dnsName, z.array(anyIp)),
+    })
+    .optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -73,6 +81,10 @@ routers:
       192.0.2.102: "00:1a:4a:48:be:4c"
       192.0.2.103: "00:1a:4a:48:be:4c"
     static: []
+# Round-robin DNS hands clients the three VIPs (dig +short foo.os.example.com).
+dns:
+  names:
+    foo.os.example.com: [192.0.2.101, 192.0.2.102, 192.0.2.103]
 `;
 
 export function parseScenario(text: string, source = "<scenario>"): Scenario {

@@ -1,7 +1,10 @@
-// Starts a simulated segment: one SNMP agent per router and one SSH server per node, all on
-// 127.0.0.1, and the exporter Config that points at them.
+// Starts a simulated segment: one SNMP agent per router, one SSH server per node and, when the
+// scenario has dns names, one name server, all on 127.0.0.1, and the exporter Config that
+// points at them.
 import { defaultRemediation } from "../config/load.js";
 import type { Config, RemediationConfig } from "../config/types.js";
+import { canonicalDnsName } from "../model/net.js";
+import { startDnsServer, type SimDnsServer } from "./dns-server.js";
 import { generateSimKeys, knownHostsFor } from "./keys.js";
 import { buildSegment, type Scenario } from "./scenario.js";
 import type { SimSegment } from "./segment.js";
@@ -26,6 +29,8 @@ export interface Simulation {
   config: Config;
   nodes: Record<string, SimulatedNode>;
   routers: Record<string, SimulatedRouter>;
+  /** The segment's name server; null when the scenario has no dns names. */
+  dns: SimDnsServer | null;
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,12 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
       const agent = await startSnmpAgent(segment, r.name);
       closers.push(() => agent.close());
       routers[r.name] = { port: agent.port, requests: () => agent.requests() };
+    }
+    let dns: SimDnsServer | null = null;
+    if (scenario.dns) {
+      const server = await startDnsServer(scenario.dns.names);
+      closers.push(() => server.close());
+      dns = server;
     }
     const knownHosts = knownHostsFor(
       scenario.nodes.map((n) => ({ host: "127.0.0.1", port: nodes[n.name]!.port, publicKey: keys.hostKeys[n.name]!.publicKey })),
@@ -94,10 +105,13 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
       },
       // The simulated routers answer at once: verify quickly.
       remediation: { ...defaultRemediation(), verifyTimeoutMs: 3000, verifyIntervalMs: 100, ...opts.remediation },
+      ...(dns && scenario.dns
+        ? { dns: { names: [...new Set(Object.keys(scenario.dns.names).map(canonicalDnsName))], server: { host: "127.0.0.1", port: dns.port }, timeoutMs: 2000 } }
+        : {}),
       scrapeTimeoutMs: 10_000,
       source: opts.source ?? "<simulated segment>",
     };
-    return { segment, config, nodes, routers, stop };
+    return { segment, config, nodes, routers, dns, stop };
   } catch (err) {
     await stop();
     throw err;

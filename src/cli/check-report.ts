@@ -1,6 +1,7 @@
 // What `vip-arp-exporter check` prints and which exit code it returns.
 import type { Collection } from "../collect/types.js";
 import type { Config } from "../config/types.js";
+import { isIpv4 } from "../model/net.js";
 import type { DnsNameView, DnsRecordView } from "../model/types.js";
 import { serverLabel } from "../sources/dns.js";
 import { table } from "./table.js";
@@ -65,7 +66,7 @@ function dnsSection(d: DnsNameView, server: string): string[] {
   if (!d.ok) return [...out, `  LOOKUP FAILED: ${d.error ?? "no answer"}`];
   const rows = [
     ...d.records.map((r) => [r.address, r.type, STATUS[r.status](r)]),
-    ...d.missing.map((vip) => [vip, "-", "NOT PUBLISHED (a configured VIP)"]),
+    ...d.missing.map((vip) => [vip, isIpv4(vip) ? "A" : "AAAA", "MISSING: a VIP the name does not publish"]),
   ];
   out.push(indent(table(["ADDRESS", "TYPE", "STATUS"], rows)));
   out.push(`  unserved ratio ${d.unservedRatio.toFixed(3)} (${d.unserved} of ${d.records.length} record${d.records.length === 1 ? "" : "s"} unserved)`);

@@ -22,6 +22,7 @@ function sshRouter(cfg: SshRouterConfig, log: Logger): RouterSource {
 }
 
 export function createSources(config: Config, log: Logger): Sources {
+  const dns = config.dns;
   return {
     routers: config.routers.map((r) =>
       r.type === "snmp" ? createSnmpRouterSource(r, log.child({ router: r.name })) : sshRouter(r, log.child({ router: r.name })),
@@ -31,6 +32,6 @@ export function createSources(config: Config, log: Logger): Sources {
         ? createSshNodeSource(n, config.ssh, log.child({ node: n.name }))
         : createStaticNodeSource(n, config.vips),
     ),
-    dns: config.dns ? config.dns.names.map((name) => createDnsSource(name, config.dns!)) : [],
+    dns: dns ? dns.names.map((name) => createDnsSource(name, dns)) : [],
   };
 }

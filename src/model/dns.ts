@@ -17,9 +17,11 @@ export interface DnsJoin {
 
 const recordType = (address: string): "A" | "AAAA" => (isIpv4(address) ? "A" : "AAAA");
 
+const NO_HOLDER = "no up node holds it";
+
 /** Why clients sent to this VIP fail, or null when it is served. */
 export function unservedReason(vip: string, holders: Record<string, string[]>, routers: RouterAnalysis[]): string | null {
-  if ((holders[vip]?.length ?? 0) === 0) return "no up node holds it";
+  if ((holders[vip]?.length ?? 0) === 0) return NO_HOLDER;
   for (const r of routers) {
     const v = r.ok ? r.vips.find((x) => x.vip === vip) : undefined;
     if (!v?.present || v.ownerHoldsVip) continue;
@@ -76,7 +78,7 @@ export function analyzeDns(
           kind: "dns-unserved-vip",
           dnsName: name,
           vip: r.address,
-          message: r.reason === "no up node holds it"
+          message: r.reason === NO_HOLDER
             ? `DNS name ${name} publishes ${r.address}, which no up node holds: clients sent there fail; bring up the node or keepalived instance that should hold it, or remove the record from the zone.`
             : `DNS name ${name} publishes ${r.address}, but ${r.reason}: clients sent there fail until a node holding it sends a GARP (remediate).`,
         });

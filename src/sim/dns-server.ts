@@ -41,13 +41,11 @@ export async function startDnsServer(names: Record<string, string[]>): Promise<S
     const q = request.questions[0];
     const answers = q ? answersFor(records, q.name, q.type) : null;
     if (!q || answers === null) response.header.rcode = NXDOMAIN;
-    else {
-      for (const address of answers) {
-        const aaaa = q.type === Packet.TYPE.AAAA;
-        response.answers.push(
-          Packet.createResourceFromQuestion(q, { ttl: TTL, class: Packet.CLASS.IN, address: aaaa ? aaaaText(address) : address }),
-        );
-      }
+    const aaaa = q?.type === Packet.TYPE.AAAA;
+    for (const address of answers ?? []) {
+      response.answers.push(
+        Packet.createResourceFromQuestion(q!, { ttl: TTL, class: Packet.CLASS.IN, address: aaaa ? aaaaText(address) : address }),
+      );
     }
     // A client that went away is no error of the segment's.
     send(response).catch(() => undefined);

@@ -9,7 +9,6 @@ import { SimSegment } from "./segment.js";
 
 const ip = z.string().refine(isIpv4, { message: "must be an IPv4 address" });
 const anyIp = z.string().refine((s) => normalizeIp(s) !== null, { message: "must be an IPv4 or IPv6 address" });
-const dnsName = z.string().refine(isDnsName, { message: "must be a DNS name like foo.os.example.com" });
 const mac = z.string().refine((s) => normalizeMac(s) !== null, { message: "must be a MAC like 02:00:00:00:00:01" });
 
 const scenarioSchema = z.strictObject({
@@ -46,7 +45,8 @@ const scenarioSchema = z.strictObject({
   // The segment's name server (127.0.0.1): each name's A and AAAA records; not listed: NXDOMAIN.
   dns: z
     .strictObject({
-      names: z.record(dnsName, z.array(anyIp)),
+      // Names are checked below, where the message can say what is wrong with a key.
+      names: z.record(z.string(), z.array(anyIp)),
     })
     .optional(),
 });
@@ -117,6 +117,9 @@ export function parseScenario(text: string, source = "<scenario>"): Scenario {
       if (!(v in r.entries)) problems.push(`routers[${i}].static[${j}]: ${v} has no entry to make static`);
     }),
   );
+  for (const name of Object.keys(s.dns?.names ?? {})) {
+    if (!isDnsName(name)) problems.push(`dns.names.${name}: must be a DNS name like foo.os.example.com`);
+  }
   if (problems.length) throw new ConfigError(source, problems);
   return s;
 }

@@ -3,7 +3,6 @@
 // points at them.
 import { defaultRemediation } from "../config/load.js";
 import type { Config, RemediationConfig } from "../config/types.js";
-import { canonicalDnsName } from "../model/net.js";
 import { startDnsServer, type SimDnsServer } from "./dns-server.js";
 import { generateSimKeys, knownHostsFor } from "./keys.js";
 import { buildSegment, type Scenario } from "./scenario.js";
@@ -65,12 +64,8 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
       closers.push(() => agent.close());
       routers[r.name] = { port: agent.port, requests: () => agent.requests() };
     }
-    let dns: SimDnsServer | null = null;
-    if (scenario.dns) {
-      const server = await startDnsServer(scenario.dns.names);
-      closers.push(() => server.close());
-      dns = server;
-    }
+    const dns = scenario.dns ? await startDnsServer(scenario.dns.names) : null;
+    if (dns) closers.push(() => dns.close());
     const knownHosts = knownHostsFor(
       scenario.nodes.map((n) => ({ host: "127.0.0.1", port: nodes[n.name]!.port, publicKey: keys.hostKeys[n.name]!.publicKey })),
     );
@@ -105,9 +100,7 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
       },
       // The simulated routers answer at once: verify quickly.
       remediation: { ...defaultRemediation(), verifyTimeoutMs: 3000, verifyIntervalMs: 100, ...opts.remediation },
-      ...(dns && scenario.dns
-        ? { dns: { names: [...new Set(Object.keys(scenario.dns.names).map(canonicalDnsName))], server: { host: "127.0.0.1", port: dns.port }, timeoutMs: 2000 } }
-        : {}),
+      ...(dns ? { dns: { names: [...dns.records.keys()], server: { host: "127.0.0.1", port: dns.port }, timeoutMs: 2000 } } : {}),
       scrapeTimeoutMs: 10_000,
       source: opts.source ?? "<simulated segment>",
     };

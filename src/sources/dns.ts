@@ -89,12 +89,14 @@ function explain(failure: DnsFailure, code: string, what: string, at: string, ti
  * none. Pure, so every combination is tested without a server.
  */
 export function combineFamilies(a: FamilyOutcome, aaaa: FamilyOutcome, at: string, timeoutMs: number): DnsAnswer["addresses"] | DnsLookupError {
-  const failed = (o: FamilyOutcome): o is { code: string } => "code" in o && o.code !== "ENODATA";
-  if (failed(a) || failed(aaaa)) {
+  const failedCode = (o: FamilyOutcome): string | null => ("code" in o && o.code !== "ENODATA" ? o.code : null);
+  const [codeA, codeAaaa] = [failedCode(a), failedCode(aaaa)];
+  const code = codeA ?? codeAaaa;
+  if (code !== null) {
     // Name the family that failed; both failing the same way is about the name.
-    const [o, what] = failed(a) && failed(aaaa) && a.code === aaaa.code ? [a, "the name"] : failed(a) ? [a, "its A records"] : [aaaa as { code: string }, "its AAAA records"];
-    const failure = failureOf(o.code);
-    return new DnsLookupError(failure, explain(failure, o.code, what, at, timeoutMs));
+    const what = codeA === codeAaaa ? "the name" : codeA !== null ? "its A records" : "its AAAA records";
+    const failure = failureOf(code);
+    return new DnsLookupError(failure, explain(failure, code, what, at, timeoutMs));
   }
   const found = [...("addresses" in a ? a.addresses : []), ...("addresses" in aaaa ? aaaa.addresses : [])];
   const addresses = [...new Set(found.map((x) => normalizeIp(x) ?? x))].sort(compareIp);
@@ -112,8 +114,9 @@ async function outcome(p: Promise<string[]>): Promise<FamilyOutcome> {
 
 /** Looks the name up once: A and AAAA together, the whole lookup bounded by timeoutMs. */
 export async function lookupName(name: string, dns: Pick<DnsConfig, "server" | "timeoutMs">): Promise<DnsAnswer> {
-  // A resolver per lookup: cancel() at the deadline touches no other lookup, and a changed
-  // /etc/resolv.conf is picked up on the next round.
+  // A resolver per lookup: cancel() at the deadline touches no other lookup, no answer is
+  // cached across rounds (c-ares caches per resolver, by TTL), and a changed /etc/resolv.conf
+  // is picked up on the next round.
   const resolver = new Resolver({ timeout: dns.timeoutMs, tries: 1 });
   if (dns.server) resolver.setServers([serverText(dns.server)]);
   // c-ares may wait longer than its timeout (backoff, several servers): the deadline cancels.

@@ -4,6 +4,7 @@
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { Packet } from "dns2";
+import { ConfigError } from "../../src/config/load.js";
 import { parseScenario, DEFAULT_SCENARIO_YAML, loadScenarioFile } from "../../src/sim/scenario.js";
 import { answersFor, startDnsServer } from "../../src/sim/dns-server.js";
 import { DnsLookupError, lookupName } from "../../src/sources/dns.js";
@@ -59,6 +60,32 @@ describe("the simulated name server", () => {
     expect(answersFor(records, FOO, Packet.TYPE.AAAA)).toEqual(["2001:db8::1"]);
     expect(answersFor(records, FOO, Packet.TYPE.MX)).toEqual([]);
     expect(answersFor(records, "bar.os.example.com", Packet.TYPE.A)).toBeNull();
+  });
+});
+
+describe("scenario dns key", () => {
+  const withDns = (dns: string) => DEFAULT_SCENARIO_YAML.replace(/\ndns:\n[\s\S]*$/, `\ndns:\n${dns}`);
+  const problems = (text: string): string[] => {
+    try {
+      parseScenario(text, "s.yaml");
+    } catch (err) {
+      if (err instanceof ConfigError) return err.problems;
+      throw err;
+    }
+    return [];
+  };
+
+  it("is optional, and the demo has it", () => {
+    expect(parseScenario(DEFAULT_SCENARIO_YAML).dns).toEqual({ names: { [FOO]: ["192.0.2.101", "192.0.2.102", "192.0.2.103"] } });
+    expect(parseScenario(withDns("").replace(/\ndns:\n$/, "\n")).dns).toBeUndefined();
+  });
+
+  it.each([
+    ["  names:\n    foo.os.example.com: [192.0.2.1, nope]\n", "dns.names.foo.os.example.com[1]: must be an IPv4 or IPv6 address"],
+    ["  names:\n    bad_name.example.com: [192.0.2.1]\n", "dns.names.bad_name.example.com: must be a DNS name like foo.os.example.com"],
+    ["  names: {}\n  ttl: 30\n", "dns.ttl: unknown key"],
+  ])("refuses %j", (dns, problem) => {
+    expect(problems(withDns(dns))).toEqual([problem]);
   });
 });
 

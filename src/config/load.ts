@@ -270,7 +270,7 @@ class Resolver {
       else server = hp;
     }
     const timeoutMs = ms(d.timeout);
-    if (timeoutMs < DNS_TIMEOUT_MS.min || timeoutMs > DNS_TIMEOUT_MS.max) this.problem("dns.timeout", "must be between 100ms and 1h");
+    if (timeoutMs < DNS_TIMEOUT_MS.min || timeoutMs > DNS_TIMEOUT_MS.max) this.problem("dns.timeout", `must be from 100ms to 1h (got ${d.timeout})`);
     return { names, server, timeoutMs };
   }
 

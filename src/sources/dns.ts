@@ -93,8 +93,10 @@ export function combineFamilies(a: FamilyOutcome, aaaa: FamilyOutcome, at: strin
   const [codeA, codeAaaa] = [failedCode(a), failedCode(aaaa)];
   const code = codeA ?? codeAaaa;
   if (code !== null) {
-    // Name the family that failed; both failing the same way is about the name.
-    const what = codeA === codeAaaa ? "the name" : codeA !== null ? "its A records" : "its AAAA records";
+    // Name the family that failed; both failing the same way (ETIMEOUT and ECANCELLED are
+    // both a timeout) is about the name.
+    const same = codeA !== null && codeAaaa !== null && failureOf(codeA) === failureOf(codeAaaa);
+    const what = same ? "the name" : codeA !== null ? "its A records" : "its AAAA records";
     const failure = failureOf(code);
     return new DnsLookupError(failure, explain(failure, code, what, at, timeoutMs));
   }

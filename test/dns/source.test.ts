@@ -147,6 +147,12 @@ describe("combineFamilies", () => {
     expect(a.message).toBe(`${AT} failed to resolve its A records (SERVFAIL); check the name server's log and the zone it serves`);
   });
 
+  it("reports a timeout of both families as one, whether c-ares timed out or the deadline cancelled", () => {
+    const err = combineFamilies({ code: "ETIMEOUT" }, { code: "ECANCELLED" }, AT, 300) as DnsLookupError;
+    expect(err.failure).toBe("timeout");
+    expect(err.message).toBe(`${AT} did not answer for the name within 300 ms; check that it is reachable from the exporter over UDP, or raise dns.timeout`);
+  });
+
   it("keeps an unknown resolver code in the message", () => {
     const err = combineFamilies({ code: "EBADRESP" }, { code: "EBADRESP" }, AT, 2000) as DnsLookupError;
     expect(err.failure).toBe("error");

@@ -67,9 +67,9 @@ export function createCollector(config: Config, log: Logger, sources: Sources = 
 
   /** Every DNS name of dns.names, in parallel with the routers and nodes. */
   async function readDns(): Promise<{ names: ObservedDnsName[]; results: SourceResult[] }> {
-    const rounds = await Promise.all(sources.dns.map((src) => timed<DnsAnswer>("dns", src.name, cap, () => src.lookup())));
-    const names = rounds.map((r, i): ObservedDnsName => {
-      const name = sources.dns[i]!.name;
+    const rounds = await Promise.all((sources.dns ?? []).map((src) => timed<DnsAnswer>("dns", src.name, cap, () => src.lookup())));
+    const names = rounds.map((r): ObservedDnsName => {
+      const name = r.result.target;
       if (r.value) return { name, addresses: r.value.addresses };
       log.warn({ dns: name, err: r.error }, "DNS lookup failed");
       return { name, addresses: null, error: r.error };

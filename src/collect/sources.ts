@@ -12,8 +12,8 @@ export interface Sources {
   routers: RouterSource[];
   /** Same order as config.nodes. */
   nodes: NodeSource[];
-  /** Same order as config.dns.names; empty without a dns section. */
-  dns: DnsSource[];
+  /** Same order as config.dns.names; absent or empty without a dns section. */
+  dns?: DnsSource[];
 }
 
 function sshRouter(cfg: SshRouterConfig, log: Logger): RouterSource {

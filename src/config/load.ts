@@ -1,11 +1,11 @@
 // Loads and resolves the config file: schema check, cross-field checks, secrets from
 // *_file keys (relative paths are relative to the config file), durations in ms.
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { parseHostPort } from "./address.js";
 import { parseDuration } from "./duration.js";
+import { CONFIG_FILE_LIMIT, decodeUtf8, readBoundedFile, readTextFile } from "./read-file.js";
 import { configSchema, remediationSchema, type RawConfig, type RawSsh } from "./schema.js";
 import type { Config, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
 import { normalizeMac } from "../model/net.js";
@@ -28,13 +28,14 @@ export interface LoadOptions {
   /** Name of the config for messages and the base of relative *_file paths. */
   source: string;
   env?: NodeJS.ProcessEnv;
+  /** Reads a key, token or community file; throws an Error whose message says what is wrong. */
   readFile?: (path: string) => string;
 }
 
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = decodeUtf8(readBoundedFile(path, CONFIG_FILE_LIMIT), "the config file");
   } catch (err) {
     throw new ConfigError(path, [`cannot read the config file: ${(err as Error).message}`]);
   }
@@ -87,7 +88,7 @@ class Resolver {
     private readonly opts: LoadOptions,
   ) {
     this.base = dirname(resolve(opts.source));
-    this.read = opts.readFile ?? ((p) => readFileSync(p, "utf8"));
+    this.read = opts.readFile ?? ((p) => readTextFile(p));
     this.env = opts.env ?? process.env;
   }
 
@@ -98,6 +99,7 @@ class Resolver {
     this.unique(raw.routers.map((r) => r.name), "routers", "router name");
     const ssh = raw.ssh ? this.ssh(raw.ssh, "ssh") : null;
     const nodes = raw.nodes.map((n, i) => this.node(n, i, ssh));
+    this.uniqueMacs(nodes);
     const routers = raw.routers.map((r, i) => this.router(r, i, ssh));
     const remediation = this.remediation(raw);
     if (this.problems.length) throw new ConfigError(this.opts.source, this.problems);
@@ -124,6 +126,20 @@ class Resolver {
     });
   }
 
+  /** Two nodes with one static MAC would make the router's entries count for the wrong node. */
+  private uniqueMacs(nodes: NodeConfig[]): void {
+    const owner = new Map<string, string>();
+    nodes.forEach((n, i) => {
+      if (!n.mac) return;
+      const first = owner.get(n.mac);
+      if (first !== undefined) {
+        this.problem(`nodes[${i}].mac`, `${n.mac} is also the mac of node "${first}": nodes "${first}" and "${n.name}" cannot share a MAC (the router's entries would count for the wrong node)`);
+      } else {
+        owner.set(n.mac, n.name);
+      }
+    });
+  }
+
   /** Reads a secret or key file; "" (and a recorded problem) when it cannot. */
   private file(path: string, key: string, trim: boolean): string {
     const full = resolve(this.base, path);
@@ -133,7 +149,8 @@ class Resolver {
       if (!value) this.problem(key, `file ${full} is empty`);
       return value;
     } catch (err) {
-      this.problem(key, `cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const e = err as NodeJS.ErrnoException;
+      this.problem(key, e.name === "FileReadError" ? e.message : `cannot read ${full}: ${e.code ?? e.message}`);
       return "";
     }
   }

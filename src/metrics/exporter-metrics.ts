@@ -19,6 +19,9 @@ export class ExporterMetrics {
   private readonly success: Gauge<"collector" | "target">;
   private readonly duration: Gauge<"collector" | "target">;
   private readonly changes: Counter<"router" | "vip">;
+  private readonly malformed: Counter<"router">;
+  /** Last cumulative malformed-row count seen per router source. */
+  private readonly lastMalformed = new Map<string, number>();
   private readonly lastCollection: Gauge;
   /** Last MAC seen per router and VIP, for vip_arp_owner_changes_total. */
   private readonly lastMac = new Map<string, string>();
@@ -41,10 +44,14 @@ export class ExporterMetrics {
     this.success = new Gauge({ name: "vip_arp_collector_success", help: "1 when the source was read successfully in this scrape.", labelNames: ["collector", "target"], ...reg });
     this.duration = new Gauge({ name: "vip_arp_collector_duration_seconds", help: "How long reading the source took in this scrape.", labelNames: ["collector", "target"], ...reg });
     this.changes = new Counter({ name: "vip_arp_owner_changes_total", help: "Times the router's MAC for the VIP changed between scrapes.", labelNames: ["router", "vip"], ...reg });
+    this.malformed = new Counter({ name: "vip_arp_malformed_rows_total", help: "ARP rows a router answered in a form that could not be read (skipped; the VIP's entry is unknown).", labelNames: ["router"], ...reg });
     this.lastCollection = new Gauge({ name: "vip_arp_last_collection_timestamp_seconds", help: "Unix time the last collection finished.", ...reg });
     const build = new Gauge({ name: "vip_arp_exporter_build_info", help: "Build facts of vip-arp-exporter; always 1.", labelNames: ["version", "revision", "nodeversion"], ...reg });
     build.set({ version: VERSION, revision: REVISION, nodeversion: process.version }, 1);
-    for (const r of config.routers) for (const vip of config.vips) this.changes.inc({ router: r.name, vip }, 0);
+    for (const r of config.routers) {
+      for (const vip of config.vips) this.changes.inc({ router: r.name, vip }, 0);
+      this.malformed.inc({ router: r.name }, 0);
+    }
     collectDefaultMetrics({ register: registry });
   }
 
@@ -59,6 +66,7 @@ export class ExporterMetrics {
     for (const r of a.routers) {
       if (!r.ok) continue;
       for (const v of r.vips) {
+        if (!v.readable) continue; // unknown: no series rather than a false 0
         this.present.set({ router: r.router, vip: v.vip }, v.present ? 1 : 0);
         if (!v.present || !v.mac) continue;
         this.owner.set({ router: r.router, vip: v.vip, mac: v.mac, node: v.node ?? "" }, 1);
@@ -79,6 +87,13 @@ export class ExporterMetrics {
     }
     for (const [vip, nodes] of Object.entries(a.holders)) this.holders.set({ vip }, nodes.length);
     for (const s of c.sources) {
+      if (s.malformedRows !== undefined) {
+        // Cumulative per source; a source replaced by a reload starts again from 0.
+        const last = this.lastMalformed.get(s.target) ?? 0;
+        const delta = s.malformedRows >= last ? s.malformedRows - last : s.malformedRows;
+        if (delta > 0) this.malformed.inc({ router: s.target }, delta);
+        this.lastMalformed.set(s.target, s.malformedRows);
+      }
       this.success.set({ collector: s.collector, target: s.target }, s.success ? 1 : 0);
       this.duration.set({ collector: s.collector, target: s.target }, s.durationSeconds);
     }

@@ -3,7 +3,7 @@
 // asked and what happened; it never contains the token or any request header.
 import { appendFile } from "node:fs/promises";
 import type { Logger } from "../log.js";
-import type { Plan } from "../model/types.js";
+import type { Distrust, Plan } from "../model/types.js";
 import type { RemediationReport, Trigger } from "./report.js";
 
 export interface AuditRecord {
@@ -15,6 +15,8 @@ export interface AuditRecord {
   groupKey?: string;
   alerts?: string[];
   plan: Pick<Plan, "targets" | "actions" | "blocked">;
+  /** Routers whose view was not acted on, and why. */
+  distrusted?: Distrust[];
   results: RemediationReport["actions"];
   ok: boolean;
   durations: { totalSeconds: number; sendSeconds: number; verifySeconds: number };

@@ -3,7 +3,7 @@
 import type { Config } from "../config/types.js";
 import type { Collector } from "../collect/types.js";
 import type { Logger } from "../log.js";
-import type { Analysis, GarpAction, Mac } from "../model/types.js";
+import type { Analysis, Distrust, GarpAction, Mac } from "../model/types.js";
 import { plan as makePlan } from "../model/plan.js";
 import { AuditLog } from "./audit.js";
 import { Cooldown } from "./cooldown.js";
@@ -35,6 +35,11 @@ export interface RemediatorOptions {
   log: Logger;
   metrics: RemediationMetrics;
   now?: () => number;
+}
+
+/** The report's error when every router's view was distrusted. */
+function noTrustedView(distrusted: Distrust[]): string {
+  return `no router's view can be trusted, nothing was planned or sent (${distrusted.map((d) => `${d.router} ${d.reason}`).join("; ")})`;
 }
 
 export class Remediator {
@@ -88,24 +93,24 @@ export class Remediator {
     let verifySeconds = 0;
     try {
       const before = await this.collector.collect();
-      // Knowing no router's view, a plan would be empty and the run would look fine: refuse.
-      const readable = before.analysis.routers.filter((r) => r.ok);
-      if (readable.length === 0) {
-        const why = before.analysis.routers.map((r) => `${r.router}: ${r.error ?? "no answer"}`).join("; ");
-        throw new Error(`no router could be read, nothing was planned or sent (${why})`);
-      }
       const planned = makePlan(before.analysis, {
         preferred: this.config.remediation.preferred,
         reassert: req.reassert === true,
         ...(req.vips ? { vips: req.vips } : {}),
       });
 
+      // The guard (in the planner): a view that could not be read in full is never acted on.
+      const trustedAny = planned.distrusted.length < before.analysis.routers.length;
       let actions: ActionReport[];
       let after: RemediationReport["after"] = null;
-      if (dryRun) {
+      if (!trustedAny) {
+        actions = [];
+        after = dryRun ? null : summarize(before.analysis);
+      } else if (dryRun) {
         actions = planned.actions.map((a) => actionReport(a, "planned"));
       } else {
-        const applied = await this.apply(planned.actions, before.analysis);
+        const trusted = before.analysis.routers.map((r) => r.router).filter((r) => !planned.distrusted.some((d) => d.router === r));
+        const applied = await this.apply(planned.actions, before.analysis, trusted);
         ({ actions, sendSeconds, verifySeconds } = applied);
         // Something went out: show the routers as they are now; else nothing changed.
         after = applied.anySent ? summarize((await this.collector.collect({ fresh: true })).analysis) : summarize(before.analysis);
@@ -120,7 +125,9 @@ export class Remediator {
         after,
         actions,
         blocked: planned.blocked,
-        ok: actions.every((a) => a.status !== "failed"),
+        distrusted: planned.distrusted,
+        ...(trustedAny ? {} : { error: noTrustedView(planned.distrusted) }),
+        ok: planned.distrusted.length === 0 && actions.every((a) => a.status !== "failed"),
       };
       if (!dryRun) {
         this.metrics.remediations.inc();
@@ -133,10 +140,12 @@ export class Remediator {
         dryRun,
         ...(req.groupKey !== undefined ? { groupKey: req.groupKey } : {}),
         ...(req.alerts ? { alerts: req.alerts } : {}),
-        plan: { targets: planned.targets, actions: planned.actions, blocked: planned.blocked },
+        plan: { targets: planned.targets, actions: trustedAny ? planned.actions : [], blocked: planned.blocked },
+        distrusted: planned.distrusted,
         results: actions,
         ok: report.ok,
         durations: { totalSeconds: report.durationSeconds, sendSeconds, verifySeconds },
+        ...(report.error ? { error: report.error } : {}),
       });
       this.log.info(
         {
@@ -146,8 +155,9 @@ export class Remediator {
           actions: actions.map((a) => `${a.vip}->${a.to.node}:${a.status}`),
           ratioBefore: report.before.ratio,
           ratioAfter: report.after?.ratio,
+          ...(planned.distrusted.length ? { distrusted: planned.distrusted.map((d) => `${d.router}: ${d.reason}`) } : {}),
         },
-        dryRun ? "remediation dry run" : "remediation run finished",
+        !trustedAny ? "remediation refused: no router's view can be trusted, nothing was planned or sent" : dryRun ? "remediation dry run" : "remediation run finished",
       );
       return report;
     } catch (err) {
@@ -176,6 +186,7 @@ export class Remediator {
   private async apply(
     planned: GarpAction[],
     analysis: Analysis,
+    trusted: string[],
   ): Promise<{ actions: ActionReport[]; anySent: boolean; sendSeconds: number; verifySeconds: number }> {
     const outcome = new Map<GarpAction, ActionReport>();
     const toSend: GarpAction[] = [];
@@ -208,6 +219,7 @@ export class Remediator {
     for (const n of analysis.nodes) if (n.mac) macOwners.set(n.mac, n.name);
     const verified = await verifyActions(sent, {
       readRouters: () => this.collector.readRouters(),
+      routers: trusted,
       timeoutMs: this.config.remediation.verifyTimeoutMs,
       intervalMs: this.config.remediation.verifyIntervalMs,
       macOwners,

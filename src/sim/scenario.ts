@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ConfigError, formatPath } from "../config/load.js";
 import { isInterfaceName, isIpv4, normalizeMac } from "../model/net.js";
 import { SimSegment } from "./segment.js";
+import { SNMP_FAULTS } from "./snmp-faults.js";
 
 const ip = z.string().refine(isIpv4, { message: "must be an IPv4 address" });
 const mac = z.string().refine((s) => normalizeMac(s) !== null, { message: "must be a MAC like 02:00:00:00:00:01" });
@@ -38,6 +39,8 @@ const scenarioSchema = z.strictObject({
         prefix_length: z.number().int().min(8).max(32).default(24),
         if_index: z.number().int().min(1).default(2),
         up: z.boolean().default(true),
+        snmp_fault: z.enum(SNMP_FAULTS).default("none"),
+        slow_ms: z.number().int().min(0).max(600_000).default(1500),
       }),
     )
     .min(1),
@@ -152,6 +155,8 @@ export function buildSegment(s: Scenario): SimSegment {
       address: r.address ?? s.vips[0]!.replace(/\.\d+$/, ".254"),
       prefixLength: r.prefix_length,
       up: r.up,
+      fault: r.snmp_fault,
+      slowMs: r.slow_ms,
     });
   }
   return seg;

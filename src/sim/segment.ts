@@ -2,6 +2,7 @@
 // GARP semantics as Linux implements them. Pure in-memory state; the SNMP agent and the
 // SSH servers in src/sim/ are views onto it.
 import type { Mac } from "../model/types.js";
+import type { SnmpFault } from "./snmp-faults.js";
 
 export type GarpForm = "reply" | "request";
 export type IgnoreMode = "none" | "reply" | "request" | "both";
@@ -38,6 +39,10 @@ export interface SimRouter {
   prefixLength: number;
   /** Simulates a router that does not answer (SNMP agent drops requests). */
   up: boolean;
+  /** How its SNMP agent misbehaves (src/sim/snmp-faults.ts); default none. */
+  fault?: SnmpFault;
+  /** Delay of the "slow" fault, ms. */
+  slowMs?: number;
 }
 
 export interface GarpResult {

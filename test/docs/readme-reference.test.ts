@@ -69,7 +69,9 @@ describe("README.md: metrics", () => {
 describe("README.md: HTTP endpoints", () => {
   const http = sourceFiles(join(SRC, "http")).map((f) => readFileSync(f, "utf8")).join("\n");
   const routes = [...http.matchAll(/(?:app|router)\.(?:get|post|all)\("([^"]+)"/g)].map((m) => m[1]!);
-  const statuses = [...new Set([...http.matchAll(/\.status\((\d{3})/g), ...http.matchAll(/\? (\d{3}) : (\d{3})/g)].flatMap((m) => m.slice(1)))];
+  const statuses = [
+    ...new Set([...http.matchAll(/\.status\((\d{3})/g), ...http.matchAll(/\? (\d{3}) : (\d{3})/g), ...http.matchAll(/return (\d{3});/g)].flatMap((m) => m.slice(1))),
+  ];
 
   it("finds the routes and status codes in src/http/", () => {
     expect(routes).toEqual(expect.arrayContaining(["/", "/-/healthy", "/-/ready", "/remediate"]));

@@ -154,9 +154,12 @@ export function createCollector(config: Config, log: Logger, sources: Sources = 
     runner(node: string): CommandRunner | null {
       return sources.nodes.find((n) => n.name === node)?.runner ?? null;
     },
+    async drain() {
+      while (inflight) await inflight.done;
+    },
     async close() {
       // A round in flight finishes first (its sources bound themselves), so nothing reads a closed source.
-      if (inflight) await inflight.done;
+      while (inflight) await inflight.done;
       await Promise.allSettled([...sources.routers, ...sources.nodes].map((s) => s.close()));
     },
   };

@@ -43,5 +43,8 @@ export interface Collector {
   readRouters(): Promise<ObservedRouter[]>;
   /** SSH command runner of a node, null when the node is not reached over SSH. */
   runner(node: string): CommandRunner | null;
+  /** Resolves when no round is in flight (a reload waits for it before closing retired sources). */
+  drain(): Promise<void>;
+  /** Drains, then closes every source. */
   close(): Promise<void>;
 }

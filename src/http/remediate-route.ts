@@ -10,16 +10,17 @@ import { bearerAuth } from "./auth.js";
 import { parseRemediateBody } from "./remediate-body.js";
 
 export interface RemediateRouteOptions {
-  remediator: Remediator;
-  token: string | null;
+  /** The current remediator; its config gives the token and the body limit. */
+  state: () => { remediator: Remediator };
   log: Logger;
-  maxBodyBytes: number;
 }
 
 export function remediateRoute(opts: RemediateRouteOptions): express.Router {
-  const { remediator, token, log, maxBodyBytes } = opts;
+  const { log } = opts;
+  const remediation = () => opts.state().remediator.config.remediation;
   const router = express.Router();
-  router.post("/remediate", bearerAuth(token, log), readBody(maxBodyBytes), async (req: Request, res: Response) => {
+  router.post("/remediate", bearerAuth(() => remediation().token, log), readBody(() => remediation().maxBodyBytes), async (req: Request, res: Response) => {
+    const { remediator } = opts.state();
     const outcome = parseRemediateBody(req.body, remediator.config.vips);
     if (outcome.kind === "error") {
       res.status(400).json({ error: outcome.message });
@@ -58,10 +59,10 @@ export function reportStatus(report: RemediationReport): 200 | 502 | 503 {
 }
 
 /** Reads the raw body up to the limit; answers 413/400 itself. Any content type is accepted. */
-function readBody(limit: number): RequestHandler {
-  const raw = express.raw({ type: () => true, limit });
+function readBody(limitOf: () => number): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    raw(req, res, (err?: unknown) => {
+    const limit = limitOf();
+    express.raw({ type: () => true, limit })(req, res, (err?: unknown) => {
       if (!err) return next();
       const e = err as { status?: number; type?: string; message?: string };
       if (e.type === "entity.too.large" || e.status === 413) {

@@ -55,6 +55,8 @@ export interface WebConfig {
   tls: TlsSettings | null;
   /** user -> bcrypt hash; null when basic auth is off. */
   basicAuthUsers: Map<string, string> | null;
+  /** Files the web config names (certificate, key, CA), as written: a change on disk reloads it. */
+  files?: string[];
 }
 
 /** No web config: plain HTTP, no basic auth. */
@@ -133,10 +135,11 @@ export function parseWebConfig(text: string, opts: { source: string; readFile?: 
   }
   if (problems.length) fail(problems);
   // An empty basic_auth_users turns auth off, as in the toolkit.
-  return { source: opts.source, tls, basicAuthUsers: users?.size ? users : null };
+  const files = t ? [t.cert_file, t.key_file, ...(t.client_ca_file ? [t.client_ca_file] : [])] : [];
+  return { source: opts.source, tls, basicAuthUsers: users?.size ? users : null, files };
 }
 
-function secureContextOptions(tls: TlsSettings) {
+export function secureContextOptions(tls: TlsSettings) {
   return { cert: tls.cert, key: tls.key, minVersion: tls.minVersion, ...(tls.clientCa ? { ca: tls.clientCa } : {}) };
 }
 

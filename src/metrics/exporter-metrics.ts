@@ -29,7 +29,7 @@ export class ExporterMetrics {
 
   constructor(
     registry: Registry,
-    private readonly config: Config,
+    private config: Config,
   ) {
     const reg = { registers: [registry] };
     this.owner = new Gauge({ name: "vip_mac_owner", help: "1 for the router's current ARP entry of each VIP; node is empty when the MAC belongs to no known node.", labelNames: ["router", "vip", "mac", "node"], ...reg });
@@ -48,11 +48,22 @@ export class ExporterMetrics {
     this.lastCollection = new Gauge({ name: "vip_arp_last_collection_timestamp_seconds", help: "Unix time the last collection finished.", ...reg });
     const build = new Gauge({ name: "vip_arp_exporter_build_info", help: "Build facts of vip-arp-exporter; always 1.", labelNames: ["version", "revision", "nodeversion"], ...reg });
     build.set({ version: VERSION, revision: REVISION, nodeversion: process.version }, 1);
+    this.startCounters(config);
+    collectDefaultMetrics({ register: registry });
+  }
+
+  /** Counters start at 0 for every configured router (and VIP), so increase() sees the first step. */
+  private startCounters(config: Config): void {
     for (const r of config.routers) {
       for (const vip of config.vips) this.changes.inc({ router: r.name, vip }, 0);
       this.malformed.inc({ router: r.name }, 0);
     }
-    collectDefaultMetrics({ register: registry });
+  }
+
+  /** A reloaded config: gauges follow it from the next collection; new routers' counters start at 0. */
+  setConfig(config: Config): void {
+    this.config = config;
+    this.startCounters(config);
   }
 
   /** Sets every gauge from the collection. Idempotent for the same collection. */

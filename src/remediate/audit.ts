@@ -1,6 +1,7 @@
 // Audit trail of remediation runs: one JSON line per run, appended to
 // remediation.audit_log_file when set, else written to the log at info. It records who
 // asked and what happened; it never contains the token or any request header.
+import { appendFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import type { Logger } from "../log.js";
 import type { Distrust, Plan } from "../model/types.js";
@@ -21,6 +22,8 @@ export interface AuditRecord {
   ok: boolean;
   durations: { totalSeconds: number; sendSeconds: number; verifySeconds: number };
   error?: string;
+  /** The process exited before the run finished (a second shutdown signal). */
+  interrupted?: true;
 }
 
 export class AuditLog {
@@ -28,9 +31,30 @@ export class AuditLog {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly file: string | null,
+    private file: string | null,
     private readonly log: Logger,
   ) {}
+
+  /** A reloaded config's audit file: records from now on go there. */
+  setFile(file: string | null): void {
+    this.file = file;
+  }
+
+  /**
+   * For a process about to exit: the line is appended before this returns (a pending async
+   * append may still land after it). Never throws.
+   */
+  writeSync(record: AuditRecord): void {
+    if (this.file === null) {
+      this.log.info({ audit: record }, "remediation audit");
+      return;
+    }
+    try {
+      appendFileSync(this.file, JSON.stringify(record) + "\n", { encoding: "utf8", mode: 0o600 });
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, file: this.file, audit: record }, "could not append to the remediation audit log");
+    }
+  }
 
   /** Never throws: an unwritable audit file is logged loudly, the run's result stands. */
   write(record: AuditRecord): Promise<void> {

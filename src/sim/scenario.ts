@@ -23,6 +23,7 @@ const scenarioSchema = z.strictObject({
         holds: z.array(ip).default([]),
         up: z.boolean().default(true),
         arping: z.boolean().default(true),
+        arping_interval_ms: z.number().int().min(0).max(10_000).default(0),
       }),
     )
     .min(1),
@@ -138,6 +139,7 @@ export function buildSegment(s: Scenario): SimSegment {
       holds: new Set(n.holds),
       up: n.up,
       hasArping: n.arping,
+      arpingIntervalMs: n.arping_interval_ms,
     });
   }
   for (const r of s.routers) {

@@ -2,7 +2,7 @@
 import { Registry } from "prom-client";
 import { createCollector } from "../../src/collect/collector.js";
 import type { Config } from "../../src/config/types.js";
-import { createApp } from "../../src/http/app.js";
+import { createApp, fixedState } from "../../src/http/app.js";
 import { silentLogger } from "../../src/log.js";
 import { ExporterMetrics } from "../../src/metrics/exporter-metrics.js";
 import { createRemediationMetrics } from "../../src/remediate/metrics.js";
@@ -29,15 +29,7 @@ export async function startTestExporter(
   const metrics = new ExporterMetrics(registry, config);
   const collector = createCollector(config, log);
   const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry, config) });
-  const { app } = createApp({
-    collector,
-    registry,
-    metrics,
-    log,
-    remediator,
-    token: config.remediation.token,
-    maxBodyBytes: config.remediation.maxBodyBytes,
-  });
+  const { app } = createApp({ state: fixedState({ config, collector, remediator }), registry, metrics, log });
   return {
     sim,
     config,

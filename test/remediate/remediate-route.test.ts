@@ -282,6 +282,7 @@ describe("POST /remediate: one run at a time, cooldown, Alertmanager, audit", ()
       collect: async () => (await gate, c.collect()),
       readRouters: () => c.readRouters(),
       runner: (n) => c.runner(n),
+      drain: () => c.drain(),
       close: () => c.close(),
     });
     const x = await setup({ wrapCollector: gated });

@@ -22,6 +22,8 @@ export interface CliServer {
   settings: SshSettings;
   /** Every command received, in order. */
   commands: string[];
+  /** TCP connections accepted and SSH logins completed, since the start. */
+  connections(): { tcp: number; ssh: number };
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
   if (allowed instanceof Error) throw allowed;
   const commands: string[] = [];
   const sockets = new Set<Socket>();
+  const count = { tcp: 0, ssh: 0 };
 
   const ssh = new Server({ hostKeys: [hostKey.private] }, (client) => {
     client.on("error", () => {});
@@ -45,6 +48,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
       else ctx.reject(["publickey"]);
     });
     client.on("ready", () => {
+      count.ssh++;
       client.on("session", (acceptSession) => {
         const session = acceptSession();
         session.on("exec", (acceptExec, _reject, info) => {
@@ -64,6 +68,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
   const net: NetServer = createServer((sock) => {
     sock.setNoDelay(true); // otherwise every exec waits on Nagle
     sockets.add(sock);
+    count.tcp++;
     sock.on("close", () => sockets.delete(sock));
     ssh.injectSocket(sock);
   });
@@ -79,6 +84,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
     host: "127.0.0.1",
     port,
     commands,
+    connections: () => ({ ...count }),
     settings: {
       user: "netops",
       privateKey: clientKey.private,

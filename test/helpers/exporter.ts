@@ -3,7 +3,7 @@ import { Registry } from "prom-client";
 import { createCollector } from "../../src/collect/collector.js";
 import type { Config } from "../../src/config/types.js";
 import { createApp } from "../../src/http/app.js";
-import { silentLogger } from "../../src/log.js";
+import { silentLogger, type Logger } from "../../src/log.js";
 import { ExporterMetrics } from "../../src/metrics/exporter-metrics.js";
 import { createRemediationMetrics } from "../../src/remediate/metrics.js";
 import { Remediator } from "../../src/remediate/remediator.js";
@@ -20,11 +20,11 @@ export interface TestExporter {
 
 export async function startTestExporter(
   scenario: Scenario = defaultScenario(),
-  opts: SimulationOptions & { edit?: (c: Config) => Config } = {},
+  opts: SimulationOptions & { edit?: (c: Config) => Config; log?: Logger } = {},
 ): Promise<TestExporter> {
   const sim = await startSimulation(scenario, opts);
   const config = opts.edit ? opts.edit(sim.config) : sim.config;
-  const log = silentLogger();
+  const log = opts.log ?? silentLogger();
   const registry = new Registry();
   const metrics = new ExporterMetrics(registry, config);
   const collector = createCollector(config, log);

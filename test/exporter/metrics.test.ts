@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseScenario, DEFAULT_SCENARIO_YAML } from "../../src/sim/scenario.js";
+import { SIM_USER } from "../../src/sim/start.js";
 import { find, samples, startTestExporter, type TestExporter } from "../helpers/exporter.js";
 import { recordingLogger } from "../helpers/log.js";
 
@@ -143,13 +144,11 @@ describe("a node that accepts TCP and never speaks", () => {
 
     const failed = lines.filter((l) => l.msg === "node read failed");
     expect(failed.map((l) => l.node)).toEqual(["ose-prod-node-02"]);
-    const m = new RegExp(
-      `^ssh ose-prod-node-02 \\([^@]+@127\\.0\\.0\\.1:${port}\\): timed out after (\\d+) ms connecting or starting the command; check that the host is reachable and sshd answers$`,
-    ).exec(String(failed[0]!.err));
-    expect(m, String(failed[0]!.err)).not.toBeNull();
-    // The bound that fired is the node's: what was left of its NODE_TIMEOUT_MS deadline.
-    expect(Number(m![1])).toBeGreaterThan(0);
-    expect(Number(m![1])).toBeLessThanOrEqual(NODE_TIMEOUT_MS);
+    // The bound that fired is the node's own timeout, named in full.
+    expect(failed[0]!.err).toBe(
+      `ssh ose-prod-node-02 (${SIM_USER}@127.0.0.1:${port}): timed out after ${NODE_TIMEOUT_MS} ms waiting for the SSH banner: ` +
+        `the server accepted the TCP connection but sent nothing; check that sshd (not another service) listens on port ${port} and is not overloaded`,
+    );
   });
 });
 

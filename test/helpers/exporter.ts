@@ -1,4 +1,5 @@
-// Builds the exporter's HTTP app over a simulated segment, as `serve` does, for supertest.
+// Builds the exporter's HTTP app, as `serve` does, for supertest: over a simulated segment, or
+// over any config.
 import { Registry } from "prom-client";
 import { createCollector } from "../../src/collect/collector.js";
 import type { Config } from "../../src/config/types.js";
@@ -24,7 +25,21 @@ export async function startTestExporter(
 ): Promise<TestExporter> {
   const sim = await startSimulation(scenario, opts);
   const config = opts.edit ? opts.edit(sim.config) : sim.config;
-  const log = opts.log ?? silentLogger();
+  const app = createTestApp(config, opts.log);
+  return {
+    ...app,
+    sim,
+    async close() {
+      await app.close();
+      await sim.stop();
+    },
+  };
+}
+
+export type TestApp = Omit<TestExporter, "sim">;
+
+/** The exporter's app for any config (its sources are whatever the config names). */
+export function createTestApp(config: Config, log: Logger = silentLogger()): TestApp {
   const registry = new Registry();
   const metrics = new ExporterMetrics(registry, config);
   const collector = createCollector(config, log);
@@ -38,16 +53,7 @@ export async function startTestExporter(
     token: config.remediation.token,
     maxBodyBytes: config.remediation.maxBodyBytes,
   });
-  return {
-    sim,
-    config,
-    app,
-    registry,
-    async close() {
-      await collector.close();
-      await sim.stop();
-    },
-  };
+  return { config, app, registry, close: () => collector.close() };
 }
 
 /** Parses Prometheus text exposition into {name{labels}: value} (sorted label order kept as printed). */

@@ -13,6 +13,10 @@ export interface CliReply {
   code?: number;
   /** Never answer (the client's timeout must fire). */
   hang?: boolean;
+  /** Write stdout, then reset the TCP connection without an exit status. */
+  reset?: boolean;
+  /** Write stdout again and again until the client closes the channel (a runaway command). */
+  flood?: boolean;
 }
 
 export interface CliServer {
@@ -24,6 +28,8 @@ export interface CliServer {
   commands: string[];
   /** TCP connections accepted and SSH logins completed, since the start. */
   connections(): { tcp: number; ssh: number };
+  /** TCP connections open now (the server has not seen them close). */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,21 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
           const stream = acceptExec();
           const reply = respond(info.command);
           if (reply.hang) return;
+          if (reply.reset) {
+            stream.write(reply.stdout ?? "");
+            // Let the bytes leave, then RST every connection (there is one per test).
+            setTimeout(() => sockets.forEach((s) => s.resetAndDestroy()), 50);
+            return;
+          }
+          if (reply.flood) {
+            const chunk = reply.stdout ?? "y\n";
+            const pump = (): void => {
+              while (!stream.destroyed && stream.writable && stream.write(chunk));
+              if (!stream.destroyed && stream.writable) stream.once("drain", pump);
+            };
+            stream.on("error", () => {});
+            return pump();
+          }
           if (reply.stderr) stream.stderr.write(reply.stderr);
           stream.write(reply.stdout ?? "");
           stream.exit(reply.code ?? 0);
@@ -85,6 +106,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
     port,
     commands,
     connections: () => ({ ...count }),
+    openSockets: () => sockets.size,
     settings: {
       user: "netops",
       privateKey: clientKey.private,

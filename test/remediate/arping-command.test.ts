@@ -81,6 +81,6 @@ describe("garpCommands", () => {
       }),
       { numRuns: 300 },
     );
-    seen.reached(20);
+    seen.reached(10);
   });
 });

@@ -10,6 +10,7 @@ import { plan } from "../../src/model/plan.js";
 import type { ArpEntry, Observation, Plan, PlanOptions } from "../../src/model/types.js";
 import { observationArb, shuffledArb } from "./arbitraries.js";
 import { reorder } from "./fixtures.js";
+import { reach } from "../helpers/reach.js";
 
 const optionsArb = (obs: Observation): fc.Arbitrary<PlanOptions> =>
   fc
@@ -154,6 +155,7 @@ describe("plan: properties against brute force", () => {
   });
 
   it("applying the plan gives each router the lowest contract ratio any feasible assignment gives it", () => {
+    const seen = reach("router compared");
     fc.assert(
       fc.property(withOptions, ({ obs, options }) => {
         const ref = reference(obs, options);
@@ -163,14 +165,17 @@ describe("plan: properties against brute force", () => {
         if (mine.length === 1) expect(mine[0]!.exact).toBe(true);
         mine.forEach((r, i) => {
           if (!r.exact) return;
+          seen.hit("router compared");
           expect(r.ratio).toBe(Math.min(...others.map((o) => o[i]!.ratio)));
         });
       }),
       { numRuns: 200 },
     );
+    seen.reached(50);
   });
 
   it("acts exactly where a readable router's movable entry is missing or wrong, only from up holders", () => {
+    const seen = reach("action checked");
     fc.assert(
       fc.property(withOptions, ({ obs, options }) => {
         const ref = reference(obs, options);
@@ -189,6 +194,7 @@ describe("plan: properties against brute force", () => {
         // Nothing is sent on a segment where no router's view can be trusted.
         expect(p.actions.map((a) => `${a.vip} ${a.reason}`)).toEqual(ref.readings.length === 0 ? [] : want);
         for (const a of p.actions) {
+          seen.hit("action checked");
           const n = obs.nodes.find((x) => x.name === a.toNode)!;
           expect(n.up).toBe(true);
           expect(n.holds).toContain(a.vip);
@@ -197,6 +203,7 @@ describe("plan: properties against brute force", () => {
       }),
       { numRuns: 200 },
     );
+    seen.reached(50);
   });
 
   it("restricting to some VIPs keeps the targets and filters the actions", () => {

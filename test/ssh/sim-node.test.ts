@@ -7,6 +7,7 @@ import type { SimSegment } from "../../src/sim/segment.js";
 import type { SimSshNode } from "../../src/sim/ssh-node.js";
 import type { SshConnection } from "../../src/sources/ssh/connection.js";
 import { connect, exampleSegment, keys, settingsFor, startNode } from "./helpers.js";
+import { reach } from "../helpers/reach.js";
 
 const N2 = "ose-prod-node-02"; // MAC 00:1a:4a:48:be:ef, owns nothing in the example
 const N2_MAC = "00:1a:4a:48:be:ef";
@@ -148,14 +149,24 @@ describe("parseArpingArgs", () => {
   });
 
   it("never accepts a token with shell metacharacters, whatever is appended", () => {
+    // Harmless tails too, so that the "parses and stays exact" branch is reached (counted).
+    const tailArb = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("", " ", " -q", " -w 3", " -q -w 1"));
+    const seen = reach("parsed", "metacharacter");
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), (tail) => {
+      fc.property(tailArb, (tail) => {
         const r = parseArpingArgs(splitArgv(`arping -c 1 -A -I eth0 192.0.2.101${tail}`));
         // only harmless tails (spaces, "-q", "-w N") can parse, and then the args are still exact
-        if (r.ok) expect(r.args).toMatchObject({ vip: "192.0.2.101", iface: "eth0", count: 1, form: "reply" });
-        if (/[;&|$`<>()'"\\]/.test(tail)) expect(r.ok).toBe(false);
+        if (r.ok) {
+          seen.hit("parsed");
+          expect(r.args).toMatchObject({ vip: "192.0.2.101", iface: "eth0", count: 1, form: "reply" });
+        }
+        if (/[;&|$`<>()'"\\]/.test(tail)) {
+          seen.hit("metacharacter");
+          expect(r.ok).toBe(false);
+        }
       }),
       { numRuns: 300 },
     );
+    seen.reached(10);
   });
 });

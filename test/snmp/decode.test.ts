@@ -240,10 +240,19 @@ describe("ARP row decoding", () => {
     fc.assert(
       fc.property(
         fc.constantFrom("ipNetToMedia" as const, "ipNetToPhysical" as const),
-        fc.oneof({ arbitrary: physVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
-        fc.oneof({ arbitrary: intVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
-        fc.oneof({ arbitrary: intVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
-        (table, p, t, s) => {
+        // A row the agent does not have answers noSuchInstance in every column.
+        fc.oneof(
+          {
+            arbitrary: fc.tuple(
+              fc.oneof({ arbitrary: physVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
+              fc.oneof({ arbitrary: intVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
+              fc.oneof({ arbitrary: intVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
+            ),
+            weight: 6,
+          },
+          { arbitrary: fc.constant([noSuch, noSuch, noSuch] as unknown[]), weight: 1 },
+        ),
+        (table, [p, t, s]) => {
           const r = decodeArpRow(table, VIP, 2, {
             physAddress: p as RawVarbind,
             type: t as RawVarbind,

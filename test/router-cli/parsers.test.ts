@@ -213,11 +213,11 @@ describe("fixtures", () => {
 
 describe("platform table", () => {
   it("maps each platform to its fixed command and parser", () => {
-    expect(PLATFORMS.linux).toEqual({ command: "ip -j neigh", parse: parseLinux });
-    expect(PLATFORMS["cisco-ios"]).toEqual({ command: "show ip arp", parse: parseCiscoIos });
-    expect(PLATFORMS["arista-eos"]).toEqual({ command: "show ip arp", parse: parseAristaEos });
-    expect(PLATFORMS["cisco-nxos"]).toEqual({ command: "show ip arp", parse: parseCiscoNxos });
-    expect(PLATFORMS.junos).toEqual({ command: "show arp no-resolve", parse: parseJunos });
+    expect(PLATFORMS.linux).toMatchObject({ command: "ip -j neigh", parse: parseLinux });
+    expect(PLATFORMS["cisco-ios"]).toMatchObject({ command: "show ip arp", parse: parseCiscoIos });
+    expect(PLATFORMS["arista-eos"]).toMatchObject({ command: "show ip arp", parse: parseAristaEos });
+    expect(PLATFORMS["cisco-nxos"]).toMatchObject({ command: "show ip arp", parse: parseCiscoNxos });
+    expect(PLATFORMS.junos).toMatchObject({ command: "show arp no-resolve", parse: parseJunos });
   });
 });
 

@@ -19,7 +19,7 @@ const KNOWN_STATUS = new Set(["reachable", "stale", "delay", "probe", "permanent
 /** key=value pairs of a terse line; values may be quoted ("ether1 uplink"). */
 function pairs(text: string): Map<string, string> | string {
   const out = new Map<string, string>();
-  const re = /\s*([a-z][\w-]*)=("(?:[^"\\]|\\.)*"|\S*)/gy;
+  const re = /\s*([a-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?=\s|$)/gy;
   let m: RegExpExecArray | null;
   let last = 0;
   while ((m = re.exec(text)) !== null) {

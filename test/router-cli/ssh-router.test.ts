@@ -315,7 +315,7 @@ describe("VRF selection", () => {
     expect((await source("huawei-vrp", { vrf: "PROD" }).read(["192.0.2.101", "198.51.100.101"])).entries).toEqual([
       { vip: "198.51.100.101", mac: N2, static: false, interface: "GE0/2/13.203" },
     ]);
-    await expect(source("huawei-vrp").read(["192.0.2.101"])).rejects.toThrow(/VIP 192\.0\.2\.101 is in more than one VRF \("_public_", "OM-3G"\)/);
+    await expect(source("huawei-vrp").read(["192.0.2.101"])).rejects.toThrow(/VIP 192\.0\.2\.101 is in more than one VRF \("OM-3G", "_public_"\)/);
   });
 
   it("ios-xr, whose output names no VRF, asks for the VRF by name", async () => {

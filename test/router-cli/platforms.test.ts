@@ -17,34 +17,15 @@ import {
   parsePanos,
   PLATFORM_NAMES,
   PLATFORMS,
-  type CliArpEntry,
   type CliParser,
 } from "../../src/sources/router-cli/index.js";
-import { fixture } from "./fixtures.js";
+import { e, expectFixture, fixture, N1, N2, N3, type FixtureCase } from "./fixtures.js";
 
-const N1 = "00:1a:4a:48:be:4b";
-const N2 = "00:1a:4a:48:be:ef";
-const N3 = "00:1a:4a:48:be:4c";
 const STATIC1 = "00:50:56:a1:0c:01";
-
-function e(ip: string, mac: string, isStatic: boolean, iface?: string, vrf?: string): CliArpEntry {
-  const out: CliArpEntry = { ip, mac, static: isStatic };
-  if (iface !== undefined) out.interface = iface;
-  if (vrf !== undefined) out.vrf = vrf;
-  return out;
-}
-
-interface Case {
-  file: string;
-  parse: CliParser;
-  entries: CliArpEntry[];
-  /** Addresses the fixture shows without a complete entry (must not be returned). */
-  absent: string[];
-}
 
 const BE = "Bundle-Ether10.100";
 const XR_SUB = "GigabitEthernet0/0/0/0.2151";
-const CASES: Case[] = [
+const CASES: FixtureCase[] = [
   {
     file: "cisco-iosxr-show-arp.txt",
     parse: parseCiscoIosxr,
@@ -232,20 +213,7 @@ const CASES: Case[] = [
 
 describe("fixtures of the added platforms", () => {
   for (const c of CASES) {
-    it(`${c.file}: exactly the complete entries it shows`, () => {
-      const text = fixture(c.file);
-      const result = c.parse(text);
-      expect(result.errors).toEqual([]);
-      expect(result.entries).toStrictEqual(c.entries);
-      // Every address the fixture shows as a column value is an expected entry or listed absent
-      // (pager remnants, ANSI moves and backspaces count as space).
-      // eslint-disable-next-line no-control-regex
-      const visible = text.replace(/\x1b\[[0-9;]*[A-Za-z]|\x08/g, " ");
-      const shown = new Set([...visible.matchAll(/(?:^|[\s=])(\d+\.\d+\.\d+\.\d+)(?=\s)/gm)].map((m) => m[1]!));
-      const accounted = new Set([...c.entries.map((x) => x.ip), ...c.absent]);
-      expect([...shown].sort()).toEqual([...accounted].sort());
-      for (const ip of c.absent) expect(result.entries.some((x) => x.ip === ip)).toBe(false);
-    });
+    it(`${c.file}: exactly the complete entries it shows`, () => expectFixture(c));
   }
 
   it("every fixture of an added platform says where its format comes from", async () => {

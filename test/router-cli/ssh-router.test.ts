@@ -7,7 +7,7 @@ import { SshConnection } from "../../src/sources/ssh/connection.js";
 import { createSshRouterSource } from "../../src/sources/ssh-router.js";
 import type { RouterSource } from "../../src/sources/types.js";
 import { startCliServer, type CliReply, type CliServer } from "./cli-server.js";
-import { fixture } from "./fixtures.js";
+import { fixture, N1, N2, N3 } from "./fixtures.js";
 
 let reply: (command: string) => CliReply = () => ({ stdout: "" });
 let server: CliServer;
@@ -36,9 +36,6 @@ function source(platform: RouterPlatform, extra: Partial<SshRouterConfig> = {}):
   return s;
 }
 
-const N1 = "00:1a:4a:48:be:4b";
-const N2 = "00:1a:4a:48:be:ef";
-const N3 = "00:1a:4a:48:be:4c";
 const VIPS = ["192.0.2.101", "192.0.2.102", "192.0.2.103", "192.0.2.104"];
 
 describe("reads each platform's table over SSH", () => {

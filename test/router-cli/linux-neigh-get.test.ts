@@ -25,9 +25,10 @@ describe("the command", () => {
   });
 
   it("refuses anything but validated addresses and interface names", () => {
-    expect(() => neighGetCommand(["198.51.100.1; reboot"], () => "eth0")).toThrow(/refusing to build a command with "198\.51\.100\.1; reboot": not an IPv4 address/);
+    expect(() => neighGetCommand(["198.51.100.1; reboot"], () => "eth0")).toThrow(/refusing to build a command with "198\.51\.100\.1; reboot": not an IP address/);
     expect(() => neighGetCommand(["198.51.100.1"], () => "eth0$(id)")).toThrow(/refusing to build a command with "eth0\$\(id\)": not an interface name/);
-    expect(() => routeGetCommand(["fe80::1"])).toThrow(/not an IPv4 address/);
+    expect(() => routeGetCommand(["fe80::1%eth0"])).toThrow(/refusing to build a command with "fe80::1%eth0": not an IP address/);
+    expect(routeGetCommand(["2001:db8::101"])).toBe('echo "@vip 2001:db8::101"; ip -j route get 2001:db8::101 2>&1; echo "@rc $?"');
   });
 });
 

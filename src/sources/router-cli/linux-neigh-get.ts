@@ -13,7 +13,7 @@
 // `ip -j neigh get` prints text on iproute2 6.1 and JSON on releases that honour -j there;
 // both read. `ip -j route get VIP` prints [{"dst":"VIP","dev":"veth0","prefsrc":...}], and
 // "RTNETLINK answers: Network is unreachable" (rc 2) when no route exists.
-import { isInterfaceName, isIpv4 } from "../../model/net.js";
+import { isInterfaceName, isIp } from "../../model/net.js";
 import { clip, splitLines } from "./common.js";
 import { parseLinux } from "./linux.js";
 import type { CliArpEntry } from "./types.js";
@@ -22,7 +22,8 @@ const NOT_FOUND = /^Error: Neighbour entry not found\.?$/;
 
 function checked(vips: string[], ifaces: string[]): void {
   // Everything interpolated into the shell string is validated here, whatever the caller did.
-  for (const v of vips) if (!isIpv4(v)) throw new Error(`refusing to build a command with "${v}": not an IPv4 address`);
+  // IPv6 neighbours read the same way; no zone index (%eth0) or anything else reaches the shell.
+  for (const v of vips) if (!isIp(v) || !/^[0-9a-f:.]+$/i.test(v)) throw new Error(`refusing to build a command with "${v}": not an IP address`);
   for (const i of ifaces) if (!isInterfaceName(i)) throw new Error(`refusing to build a command with "${i}": not an interface name`);
 }
 

@@ -74,7 +74,7 @@ const sshRouterSchema = z.strictObject({
   command: z.string().optional(),
   // Checked by the loader against the platform (vrfProblem). Also reaches a command string
   // on platforms that select a VRF by name: hence the strict pattern.
-  vrf: z.string().regex(VRF_NAME, "must be a VRF name: letters, digits and _ . : @ -, up to 64").optional(),
+  vrf: z.string().regex(VRF_NAME, "must be a VRF name: letters, digits and _ . : -, up to 64").optional(),
   // linux only: the router's interface towards the VIPs (default: asked of the kernel once).
   interface: iface.optional(),
   ssh: sshSchema.partial().optional(),

@@ -4,7 +4,7 @@
 import type { SshRouterConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { ArpEntry, CommandRunner, RouterReading } from "../model/types.js";
-import { commandProblem, platform as platformOf, vrfProblem } from "./router-cli/index.js";
+import { commandProblem, platform as platformOf, PLATFORM_NAMES, vrfProblem } from "./router-cli/index.js";
 import { neighGetCommand, readNeighGet, readRouteGet, routeGetCommand } from "./router-cli/linux-neigh-get.js";
 import { selectVipEntries } from "./router-cli/select.js";
 import type { CliArpEntry, ParseResult } from "./router-cli/types.js";
@@ -25,7 +25,7 @@ function toArpEntry(e: CliArpEntry): ArpEntry {
 
 export function createSshRouterSource(cfg: SshRouterConfig, runner: CommandRunner, log: Logger): RouterSource {
   const platform = platformOf(cfg.platform);
-  if (!platform) throw new Error(`router ${cfg.name}: unknown platform "${cfg.platform}"`);
+  if (!platform) throw new Error(`router ${cfg.name}: unknown platform "${cfg.platform}"; use one of ${PLATFORM_NAMES.join(", ")}`);
   const vrfIssue = cfg.vrf === undefined ? null : vrfProblem(cfg.platform);
   if (vrfIssue) throw new Error(`router ${cfg.name}: vrf ${JSON.stringify(cfg.vrf)}: ${vrfIssue}`);
   const vrf = cfg.vrf === undefined ? undefined : platform.vrf;

@@ -53,7 +53,7 @@ describe("routers[].vrf", () => {
   });
 
   it("must be a plain name: it can reach a command string", () => {
-    expect(problems('platform: cisco-iosxr, vrf: "PROD; reload"')).toEqual(["routers[0].vrf: must be a VRF name: letters, digits and _ . : @ -, up to 64"]);
+    expect(problems('platform: cisco-iosxr, vrf: "PROD; reload"')).toEqual(["routers[0].vrf: must be a VRF name: letters, digits and _ . : -, up to 64"]);
   });
 });
 

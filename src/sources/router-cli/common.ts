@@ -164,4 +164,4 @@ export function isCommonChrome(line: string): boolean {
 }
 
 /** Names routers give VRFs / VPN instances / virtual routers. */
-export const VRF_NAME = /^[A-Za-z0-9_][\w.:@-]{0,63}$/;
+export const VRF_NAME = /^[A-Za-z0-9_][\w.:-]{0,63}$/;

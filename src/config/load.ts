@@ -9,7 +9,7 @@ import { CONFIG_FILE_LIMIT, decodeUtf8, readBoundedFile, readTextFile } from "./
 import { configSchema, remediationSchema, type RawConfig, type RawSsh } from "./schema.js";
 import type { Config, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
 import { normalizeMac } from "../model/net.js";
-import { commandProblem } from "../sources/router-cli/index.js";
+import { commandProblem, vrfProblem } from "../sources/router-cli/index.js";
 
 export const TOKEN_ENV = "VIP_ARP_REMEDIATE_TOKEN";
 
@@ -200,6 +200,11 @@ class Resolver {
     if (r.type === "ssh") {
       const commandIssue = r.command === undefined ? null : commandProblem(r.command, r.platform);
       if (commandIssue) this.problem(`${path}.command`, `${commandIssue}; fix it, or leave it out to use the platform's default command`);
+      const vrfIssue = r.vrf === undefined ? null : vrfProblem(r.platform);
+      if (vrfIssue) this.problem(`${path}.vrf`, vrfIssue);
+      if (r.interface !== undefined && r.platform !== "linux") {
+        this.problem(`${path}.interface`, `only for platform linux (the interface the kernel is asked about); leave it out for ${r.platform}`);
+      }
       const merged = { ...this.raw.ssh, ...r.ssh };
       let settings = globalSsh;
       if (r.ssh && Object.keys(r.ssh).length) {
@@ -219,6 +224,8 @@ class Resolver {
         port,
         platform: r.platform,
         ...(r.command ? { command: r.command } : {}),
+        ...(r.vrf ? { vrf: r.vrf } : {}),
+        ...(r.interface ? { interface: r.interface } : {}),
         ssh: settings ?? ({} as SshSettings),
         timeoutMs,
       };

@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { parseDuration, rangeProblem, RANGES, type DurationRange } from "./duration.js";
 import { isInterfaceName, isIp, isIpv4, normalizeMac } from "../model/net.js";
+import { PLATFORM_NAMES } from "../sources/router-cli/index.js";
+import { VRF_NAME } from "../sources/router-cli/common.js";
 
 /** A duration within its documented range (README "Configuration"); the message names the range. */
 const durationIn = (range: DurationRange) =>
@@ -72,9 +74,14 @@ const sshRouterSchema = z.strictObject({
   name,
   type: z.literal("ssh"),
   address: z.string().min(1),
-  platform: z.enum(["linux", "cisco-ios", "arista-eos", "cisco-nxos", "junos"]),
+  platform: z.enum(PLATFORM_NAMES),
   // Checked by the loader against the platform (commandProblem), with this key path.
   command: z.string().optional(),
+  // Checked by the loader against the platform (vrfProblem). Also reaches a command string
+  // on platforms that select a VRF by name: hence the strict pattern.
+  vrf: z.string().regex(VRF_NAME, "must be a VRF name: letters, digits and _ . : -, up to 64").optional(),
+  // linux only: the router's interface towards the VIPs (default: asked of the kernel once).
+  interface: iface.optional(),
   ssh: sshSchema.partial().optional(),
   timeout: timeout.optional(),
 });

@@ -5,8 +5,8 @@ import type { Collection, Collector } from "../collect/types.js";
 import type { Logger } from "../log.js";
 import type { ExporterMetrics } from "../metrics/exporter-metrics.js";
 import type { Remediator } from "../remediate/remediator.js";
-import { landingPage } from "./landing.js";
 import { remediateRoute } from "./remediate-route.js";
+import { StatusPage } from "./status/status-page.js";
 
 export interface AppOptions {
   collector: Collector;
@@ -34,9 +34,10 @@ export function createApp(opts: AppOptions): App {
   app.disable("x-powered-by");
   let last: Collection | null = null;
   let ready = false;
+  const status = new StatusPage({ remediator: opts.remediator, telemetryPath, remediation: opts.token !== null, banner: opts.banner });
 
   app.get("/", (_req, res) => {
-    res.type("html").send(landingPage({ telemetryPath, last, remediation: opts.token !== null, banner: opts.banner }));
+    res.type("html").send(status.render(last));
   });
 
   // Concurrent scrapes share one collection, and so one rendering of it.
@@ -45,6 +46,7 @@ export function createApp(opts: AppOptions): App {
     try {
       const c = await opts.collector.collect();
       last = c;
+      status.scraped(c);
       ready = true;
       if (rendered?.collection !== c) {
         opts.metrics.render(c);

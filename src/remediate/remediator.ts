@@ -44,7 +44,8 @@ export class Remediator {
   private readonly metrics: RemediationMetrics;
   private readonly now: () => number;
   private readonly cooldown: Cooldown;
-  private readonly audit: AuditLog;
+  /** Also read by the status page (its last records). */
+  readonly audit: AuditLog;
   private inFlight = false;
 
   constructor(opts: RemediatorOptions) {

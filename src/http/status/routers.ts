@@ -1,4 +1,5 @@
-// Per router: how many VIPs it sends to every configured node (the ones that get none too),
+// Per router: how many VIPs it sends to every configured node (the ones that get none too;
+// the status comes before the list so a phone shows it without scrolling the table),
 // and its VIP -> MAC -> node table. Rows a problem concerns are highlighted and link to it.
 import type { Analysis, RouterAnalysis } from "../../model/types.js";
 import { classes, html, type Html } from "./html.js";
@@ -10,7 +11,7 @@ function countsTable(a: Analysis, r: RouterAnalysis, p: ProblemIndex): Html {
     const vips = r.vips.filter((v) => v.node === name).map((v) => v.vip);
     const problems = merge(p.node(name), p.nodeOnRouter(r.router, name));
     const cls = classes({ zero: vips.length === 0, problem: problems.length > 0 });
-    return html`<tr${cls} data-node="${name}"><td>${name}</td><td class="num">${r.counts[name] ?? 0}</td><td class="list">${vips.join(", ") || "none"}</td>${statusCell(problems)}</tr>`;
+    return html`<tr${cls} data-node="${name}"><td>${name}</td><td class="num">${r.counts[name] ?? 0}</td>${statusCell(problems)}<td class="list">${vips.join(", ") || "none"}</td></tr>`;
   });
   // Traffic that reaches no configured node, by MAC, then VIPs without an entry.
   const unknown = new Map<string, string[]>();
@@ -18,17 +19,17 @@ function countsTable(a: Analysis, r: RouterAnalysis, p: ProblemIndex): Html {
   for (const [mac, vips] of unknown) {
     const problems = merge(...vips.map((vip) => p.vip(r.router, vip)));
     rows.push(
-      html`<tr class="problem" data-mac="${mac}"><td>unknown MAC ${mac}</td><td class="num">${vips.length}</td><td class="list">${vips.join(", ")}</td>${statusCell(problems)}</tr>`,
+      html`<tr class="problem" data-mac="${mac}"><td>unknown MAC ${mac}</td><td class="num">${vips.length}</td>${statusCell(problems)}<td class="list">${vips.join(", ")}</td></tr>`,
     );
   }
   const missing = r.vips.filter((v) => !v.present).map((v) => v.vip);
   if (missing.length > 0) {
     const problems = merge(...missing.map((vip) => p.vip(r.router, vip)));
     rows.push(
-      html`<tr class="problem" data-missing=""><td>no ARP entry</td><td class="num">${missing.length}</td><td class="list">${missing.join(", ")}</td>${statusCell(problems)}</tr>`,
+      html`<tr class="problem" data-missing=""><td>no ARP entry</td><td class="num">${missing.length}</td>${statusCell(problems)}<td class="list">${missing.join(", ")}</td></tr>`,
     );
   }
-  return html`<div class="scroll"><table class="counts" data-router="${r.router}"><caption>VIPs ${r.router} sends to each node</caption><thead><tr><th>node</th><th>VIPs</th><th>which</th><th>status</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="scroll"><table class="counts" data-router="${r.router}"><caption>VIPs ${r.router} sends to each node</caption><thead><tr><th>node</th><th>VIPs</th><th>status</th><th>which</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function vipTable(r: RouterAnalysis, p: ProblemIndex): Html {

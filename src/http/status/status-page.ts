@@ -26,6 +26,7 @@ export class StatusPage {
   private readonly clock = new ScrapeClock();
   private readonly now: () => number;
   private lastErrors = new Map<string, LastError>();
+  private lastScraped: Collection | null = null;
   private folded: Collection | null = null;
   private planned: { collection: Collection; plan: Plan } | null = null;
 
@@ -35,7 +36,9 @@ export class StatusPage {
 
   /** One scrape of the metrics path answered with this collection. */
   scraped(c: Collection): void {
-    this.clock.record(this.now());
+    // Scrapes that arrive together share a collection: they are one scrape for the interval.
+    if (c !== this.lastScraped) this.clock.record(this.now());
+    this.lastScraped = c;
     this.fold(c);
   }
 

@@ -12,9 +12,9 @@ describe("status page: per-router tables", () => {
     const root = demo();
     const table = one(root, "table.counts");
     expect(rows(table)).toEqual([
-      [N1, "1", V1, "ok"],
-      [N2, "0", "none", "problem #1"],
-      [N3, "2", `${V2}, ${V3}`, "ok"],
+      [N1, "1", "ok", V1],
+      [N2, "0", "problem #1", "none"],
+      [N3, "2", "ok", `${V2}, ${V3}`],
     ]);
     const zero = select(table, `tr[data-node=${N2}]`)[0]!;
     expect(hasClass(zero, "zero")).toBe(true);
@@ -33,14 +33,22 @@ describe("status page: per-router tables", () => {
     const zero = select(table, `tr[data-node=${N2}]`)[0]!;
     expect(hasClass(zero, "zero")).toBe(true);
     expect(hasClass(zero, "problem")).toBe(false);
-    expect(rows(table)[1]).toEqual([N2, "0", "none", "ok"]);
+    expect(rows(table)[1]).toEqual([N2, "0", "ok", "none"]);
   });
 
   it("shows the VIP -> MAC -> node table with its problem rows", () => {
     const obs = designExample();
     obs.routers = [router("core-s1", { [V1]: MAC1, [V2]: "02:00:00:00:00:99!" })];
     obs.nodes[0] = node(N1, MAC1, [V2, V3]);
-    const root = page(view(collectionOf(obs)));
+    const c = collectionOf(obs);
+    expect(c.analysis.anomalies.map((a) => `${a.kind} ${a.vip ?? ""}`)).toEqual([
+      `blackholed ${V1}`,
+      `unknown-mac ${V2}`,
+      `static-entry ${V2}`,
+      `missing-entry ${V3}`,
+      "imbalanced ",
+    ]);
+    const root = page(view(c));
     const table = one(root, "table.vips");
     const r = rows(table);
     expect(r.map((x) => x.slice(0, 4))).toEqual([
@@ -51,9 +59,9 @@ describe("status page: per-router tables", () => {
     expect(select(table, "tr.problem").map((tr) => tr.attrs["data-vip"])).toEqual([V1, V2, V3]);
     // The counts table has one row per unknown MAC and one for VIPs without an entry.
     const counts = rows(one(root, "table.counts"));
-    expect(counts.slice(3).map((x) => x.slice(0, 3))).toEqual([
-      ["unknown MAC 02:00:00:00:00:99", "1", V2],
-      ["no ARP entry", "1", V3],
+    expect(counts.slice(3)).toEqual([
+      ["unknown MAC 02:00:00:00:00:99", "1", "problem #2 #3", V2],
+      ["no ARP entry", "1", "problem #4", V3],
     ]);
   });
 

@@ -43,12 +43,15 @@ describe("StatusPage", () => {
     const s = statusPage({}, clock);
     const c = collectionOf(designExample(), AT);
     const freshness = () => select(one(parseHtml(s.render(c)), "section[id=freshness]"), "p").map(textOf);
-    s.scraped(c);
+    s.scraped(collectionOf(designExample(), AT));
     expect(freshness()[1]).toBe("Scrape interval unknown (fewer than two scrapes of the metrics path seen).");
     clock.t += 20_000;
     s.scraped(c);
-    expect(freshness()).toEqual([`View read at ${AT.toISOString()}, 20.0 s ago.`, "Scrape interval 20.0 s (learned from the gaps between scrapes)."]);
-    clock.t += 20_001;
+    // A second scrape that shares the round is the same scrape.
+    clock.t += 5_000;
+    s.scraped(c);
+    expect(freshness()).toEqual([`View read at ${AT.toISOString()}, 25.0 s ago.`, "Scrape interval 20.0 s (learned from the gaps between scrapes)."]);
+    clock.t += 15_001;
     expect(freshness()[0]).toBe(
       "This view is stale: 40.0 s old, more than two scrape intervals. Check that Prometheus still scrapes this exporter and that the scrapes succeed.",
     );

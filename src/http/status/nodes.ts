@@ -13,10 +13,18 @@ function sentCell(a: Analysis, router: string, node: string, p: ProblemIndex): H
   return html`<td class="num problem"><a href="#${problemId(problems[0]!)}">${n}</a></td>`;
 }
 
+// With many VIPs most nodes hold them all (keepalived everywhere): say so instead of listing them.
+const LIST_ALL_UP_TO = 10;
+
+function held(a: Analysis, n: ObservedNode): string {
+  const all = a.vips.length > LIST_ALL_UP_TO && a.vips.every((v) => n.holds.includes(v));
+  return all ? `all ${a.vips.length}` : n.holds.join(", ") || "none";
+}
+
 function nodeRow(a: Analysis, n: ObservedNode, p: ProblemIndex): Html {
   const problems = merge(p.node(n.name), ...a.routers.map((r) => p.nodeOnRouter(r.router, n.name)));
   const sent = a.routers.map((r) => sentCell(a, r.router, n.name, p));
-  return html`<tr${classes({ problem: problems.length > 0 })} data-node="${n.name}"><td>${n.name}</td><td>${n.up ? "up" : "DOWN"}</td><td class="mac">${n.mac ?? "unknown"}</td><td class="list">${n.holds.join(", ") || "none"}</td>${sent}${statusCell(problems)}</tr>`;
+  return html`<tr${classes({ problem: problems.length > 0 })} data-node="${n.name}"><td>${n.name}</td><td>${n.up ? "up" : "DOWN"}</td><td class="mac">${n.mac ?? "unknown"}</td><td class="list">${held(a, n)}</td>${sent}${statusCell(problems)}</tr>`;
 }
 
 export function nodesSection(a: Analysis | null, p: ProblemIndex): Html {

@@ -86,6 +86,13 @@ describe("status page: nodes and sources", () => {
     expect(select(n2, "td").map((td) => hasClass(td, "problem"))).toEqual([false, false, false, false, true, false, false, false]);
   });
 
+  it("says a node holds all VIPs rather than listing many", () => {
+    const vips = Array.from({ length: 11 }, (_, i) => `198.51.100.${i + 1}`);
+    const obs = { vips, nodes: [node(N1, MAC1, [...vips].reverse()), node(N2, MAC2, vips.slice(1))], routers: [router("r", {})] };
+    const r = rows(one(page(view(collectionOf(obs))), "table.nodes"));
+    expect(r.map((x) => x[3])).toEqual(["all 11", vips.slice(1).join(", ")]);
+  });
+
   it("keeps a source's last error after it recovers", () => {
     const failing = designExample();
     failing.routers = [router("core-s1", null, "Request timed out")];

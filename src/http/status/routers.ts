@@ -15,7 +15,11 @@ function countsTable(a: Analysis, r: RouterAnalysis, p: ProblemIndex): Html {
   });
   // Traffic that reaches no configured node, by MAC, then VIPs without an entry.
   const unknown = new Map<string, string[]>();
-  for (const v of r.vips) if (v.present && v.node === null) unknown.set(v.mac!, [...(unknown.get(v.mac!) ?? []), v.vip]);
+  for (const v of r.vips) {
+    if (!v.present || v.node !== null) continue;
+    if (!unknown.has(v.mac!)) unknown.set(v.mac!, []);
+    unknown.get(v.mac!)!.push(v.vip);
+  }
   for (const [mac, vips] of unknown) {
     const problems = merge(...vips.map((vip) => p.vip(r.router, vip)));
     rows.push(

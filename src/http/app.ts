@@ -8,9 +8,9 @@ import type { Config } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { ExporterMetrics } from "../metrics/exporter-metrics.js";
 import type { Remediator } from "../remediate/remediator.js";
-import { landingPage } from "./landing.js";
 import { remediateRoute } from "./remediate-route.js";
 import { scrapeBudgetMs } from "./scrape-budget.js";
+import { StatusPage } from "./status/status-page.js";
 
 export interface AppState {
   config: Config;
@@ -52,9 +52,16 @@ export function createApp(opts: AppOptions): App {
   app.disable("x-powered-by");
   let last: Collection | null = null;
   let ready = false;
+  // The remediator object lives across reloads; whether /remediate is enabled is read per render.
+  const status = new StatusPage({
+    remediator: opts.state().remediator,
+    telemetryPath,
+    remediation: () => opts.state().config.remediation.token !== null,
+    ...(opts.banner !== undefined ? { banner: opts.banner } : {}),
+  });
 
   app.get("/", (_req, res) => {
-    res.type("html").send(landingPage({ telemetryPath, last, remediation: opts.state().config.remediation.token !== null, banner: opts.banner }));
+    res.type("html").send(status.render(last));
   });
 
   // A HEAD asks whether the endpoint is there, not for a collection.
@@ -70,6 +77,7 @@ export function createApp(opts: AppOptions): App {
       const budgetMs = scrapeBudgetMs(req.get("X-Prometheus-Scrape-Timeout-Seconds"), offsetMs, config.scrapeTimeoutMs);
       const c = await collector.collect({ budgetMs });
       last = c;
+      status.scraped(c);
       ready = true;
       if (rendered?.collection !== c) {
         opts.metrics.render(c);

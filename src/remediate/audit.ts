@@ -1,6 +1,7 @@
 // Audit trail of remediation runs: one JSON line per run, appended to
 // remediation.audit_log_file when set, else written to the log at info. It records who
-// asked and what happened; it never contains the token or any request header.
+// asked and what happened; it never contains the token or any request header. The last
+// records also stay in memory for the status page.
 import { appendFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import type { Logger } from "../log.js";
@@ -26,13 +27,19 @@ export interface AuditRecord {
   interrupted?: true;
 }
 
+/** How many records the status page can show. */
+export const RECENT_RECORDS = 10;
+
 export class AuditLog {
   /** Appends are chained so lines never interleave, even across concurrent writers here. */
   private tail: Promise<void> = Promise.resolve();
+  /** Newest first. */
+  private last: AuditRecord[] = [];
 
   constructor(
     private file: string | null,
     private readonly log: Logger,
+    private readonly keep: number = RECENT_RECORDS,
   ) {}
 
   /** A reloaded config's audit file: records from now on go there. */
@@ -45,6 +52,7 @@ export class AuditLog {
    * append may still land after it). Never throws.
    */
   writeSync(record: AuditRecord): void {
+    this.last = [record, ...this.last].slice(0, this.keep);
     if (this.file === null) {
       this.log.info({ audit: record }, "remediation audit");
       return;
@@ -56,8 +64,14 @@ export class AuditLog {
     }
   }
 
+  /** The last records written, newest first (kept even when the file cannot be written). */
+  recent(): readonly AuditRecord[] {
+    return this.last;
+  }
+
   /** Never throws: an unwritable audit file is logged loudly, the run's result stands. */
   write(record: AuditRecord): Promise<void> {
+    this.last = [record, ...this.last].slice(0, this.keep);
     const line = JSON.stringify(record) + "\n";
     const file = this.file;
     if (file === null) {

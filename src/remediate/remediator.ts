@@ -76,7 +76,8 @@ export class Remediator {
   private readonly metrics: RemediationMetrics;
   private readonly now: () => number;
   private readonly cooldown: Cooldown;
-  private readonly audit: AuditLog;
+  /** Also read by the status page (its last records). */
+  readonly audit: AuditLog;
   private inFlight: Promise<unknown> | null = null;
   private current: RunProgress | null = null;
 

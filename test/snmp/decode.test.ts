@@ -267,7 +267,7 @@ describe("ARP row decoding", () => {
           expect(r.entry).toMatchObject({ vip: VIP, interface: "2" });
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1500 },
     );
     seen.reached(10);
   });

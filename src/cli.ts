@@ -6,7 +6,9 @@ import { ConfigError } from "./config/load.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./log.js";
 import { VERSION } from "./version.js";
 import { openRuntime, UsageError, type Runtime } from "./cli/runtime.js";
-import { serve } from "./cli/serve.js";
+import { serve, serveUntilSignal } from "./cli/serve.js";
+import { parseDuration } from "./config/duration.js";
+import { parseTimeoutOffset } from "./http/scrape-budget.js";
 import { loadWebConfigFile } from "./http/web-config.js";
 import { runCheck } from "./cli/check.js";
 import { runRemediate } from "./cli/remediate.js";
@@ -56,32 +58,44 @@ async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (s, write) => write(s) })
     .addOption(configOption())
     .addOption(scenarioOption())
-    .addOption(new Option("--web.listen-address <address>", "address to listen on for the web interface and telemetry").default(":9797"))
+    .addOption(
+      new Option("--web.listen-address <address>", "address to listen on for the web interface and telemetry; repeat it to listen on several (default: \":9797\")").argParser(
+        (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+      ),
+    )
+    .addOption(
+      new Option("--web.timeout-offset <seconds>", "a scrape answers this long before X-Prometheus-Scrape-Timeout-Seconds runs out (seconds, or a duration like 500ms)").default("0.5"),
+    )
     .addOption(new Option("--web.telemetry-path <path>", "path under which to expose metrics").default("/metrics"))
     .addOption(new Option("--web.config.file <path>", "web config file (exporter-toolkit format) enabling TLS and/or basic auth"))
     .addOption(logOption("info"))
-    .action(async (o: CommonOpts & { "web.listenAddress": string; "web.telemetryPath": string; "web.config.file"?: string }) => {
+    .action(async (o: CommonOpts & { "web.listenAddress"?: string[]; "web.timeoutOffset": string; "web.telemetryPath": string; "web.config.file"?: string }) => {
       const log = createLogger(o["log.level"]);
       const webConfigFile = o["web.config.file"];
+      const timeoutOffsetMs = parseTimeoutOffset(o["web.timeoutOffset"], parseDuration);
       const webConfig = webConfigFile ? loadWebConfigFile(webConfigFile) : undefined;
       const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
       if (rt.banner) log.warn(rt.banner);
-      let serving;
+      let exporter;
       try {
-        serving = await serve(rt, { listenAddress: o["web.listenAddress"], telemetryPath: o["web.telemetryPath"], webConfig }, log);
+        exporter = await serve(
+          rt,
+          {
+            listenAddresses: o["web.listenAddress"] ?? [":9797"],
+            telemetryPath: o["web.telemetryPath"],
+            timeoutOffsetMs,
+            ...(webConfigFile ? { webConfigFile } : {}),
+            ...(webConfig ? { webConfig } : {}),
+            ...(o["config.file"] ? { configFile: o["config.file"] } : {}),
+          },
+          log,
+        );
       } catch (err) {
         await rt.close();
         throw err;
       }
-      printDemoHelp(rt, serving.port, serving.scheme, process.stderr);
-      await new Promise<void>((resolve) => {
-        const stop = (sig: string): void => {
-          log.info({ signal: sig }, "shutting down");
-          void serving.close().then(() => rt.close()).then(resolve);
-        };
-        process.once("SIGINT", () => stop("SIGINT"));
-        process.once("SIGTERM", () => stop("SIGTERM"));
-      });
+      printDemoHelp(rt, exporter.web.listeners[0]?.port ?? null, exporter.web.scheme, process.stderr);
+      exitCode = await serveUntilSignal(exporter, rt, log);
     });
 
   program

@@ -1,7 +1,8 @@
 // The exporter served as `vip-arp-exporter` serves it (src/cli/serve.ts) over a simulated
 // segment, plus a keep-alive HTTP client: every byte goes over 127.0.0.1.
 import http from "node:http";
-import { serve, type Serving } from "../../src/cli/serve.js";
+import { serve } from "../../src/cli/serve.js";
+import type { Exporter } from "../../src/serve/exporter.js";
 import { silentLogger } from "../../src/log.js";
 import type { Scenario } from "../../src/sim/scenario.js";
 import { startSimulation, type Simulation } from "../../src/sim/start.js";
@@ -28,11 +29,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function startServedSim(scenario: Scenario): Promise<ServedSim> {
   const sim = await startSimulation(scenario, { source: "<bench>" });
-  let serving: Serving;
+  let serving: Exporter;
   try {
     serving = await serve(
       { config: sim.config, sim, tokenFile: null, banner: null, close: () => sim.stop() },
-      { listenAddress: "127.0.0.1:0", telemetryPath: "/metrics" },
+      { listenAddresses: ["127.0.0.1:0"], telemetryPath: "/metrics", timeoutOffsetMs: 500 },
       silentLogger(),
     );
   } catch (err) {
@@ -41,7 +42,7 @@ export async function startServedSim(scenario: Scenario): Promise<ServedSim> {
   }
   // Like Prometheus: persistent connections, up to 10 at once.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
-  const port = serving.port;
+  const port = serving.web.listeners[0]!.port;
 
   function get(path: string): Promise<HttpResult> {
     const t0 = nowMs();
@@ -74,7 +75,7 @@ export async function startServedSim(scenario: Scenario): Promise<ServedSim> {
     sshCommands: () => Object.values(sim.nodes).reduce((s, n) => s + n.commands.length, 0),
     async close() {
       agent.destroy();
-      await serving.close();
+      await serving.shutdown("SIGTERM");
       await sim.stop();
     },
   };

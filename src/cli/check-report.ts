@@ -1,14 +1,18 @@
 // What `vip-arp-exporter check` prints and which exit code it returns.
 import type { Collection } from "../collect/types.js";
 import type { Config } from "../config/types.js";
+import { distrustedRouters } from "../model/guard.js";
 import { isIpv4 } from "../model/net.js";
 import type { DnsNameView, DnsRecordView } from "../model/types.js";
 import { serverLabel } from "../sources/dns.js";
 import { table } from "./table.js";
 
-/** 0 balanced and healthy, 1 problems found, 2 a router could not be read or a DNS lookup failed (we cannot tell). */
+/**
+ * 0 balanced and healthy, 1 problems found, 2 a router's view could not be read or trusted
+ * (we cannot tell; the same guard that stops remediation), or a DNS lookup failed.
+ */
 export function checkExitCode(c: Collection): 0 | 1 | 2 {
-  if (c.analysis.routers.some((r) => !r.ok) || c.analysis.dns.some((d) => !d.ok)) return 2;
+  if (distrustedRouters(c.analysis).length > 0 || c.analysis.dns.some((d) => !d.ok)) return 2;
   return c.analysis.healthy ? 0 : 1;
 }
 
@@ -28,7 +32,7 @@ export function formatCheckTable(c: Collection, config: Config): string {
     }
     const rows = r.vips.map((v) => [
       v.vip,
-      v.present ? v.mac! + (v.static ? " (static)" : "") : "(no entry)",
+      !v.readable ? "(UNREADABLE)" : v.present ? v.mac! + (v.static ? " (static)" : "") : "(no entry)",
       v.present ? (v.node ?? "(unknown MAC)") : "-",
       v.present ? (v.ownerHoldsVip ? "yes" : "NO") : "-",
     ]);

@@ -1,5 +1,8 @@
-// Builds the source adapters a config asks for: one per router, one per node, one per DNS name.
-import type { Config, SshRouterConfig } from "../config/types.js";
+// Builds the source adapters a config asks for: one per router, one per node, one per DNS name. A pool keeps
+// them across config reloads: a router or node whose resolved settings did not change keeps
+// its source, so its SSH connection and SNMP session (and discovery) survive the reload; DNS
+// sources hold nothing and are built anew.
+import type { Config, NodeConfig, RouterConfig, SshRouterConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
 import { createDnsSource, type DnsSource } from "../sources/dns.js";
 import { createSshNodeSource, createStaticNodeSource } from "../sources/node-inventory.js";
@@ -21,17 +24,77 @@ function sshRouter(cfg: SshRouterConfig, log: Logger): RouterSource {
   return createSshRouterSource(cfg, conn, log);
 }
 
-export function createSources(config: Config, log: Logger): Sources {
+function routerSource(r: RouterConfig, log: Logger): RouterSource {
+  const child = log.child({ router: r.name });
+  return r.type === "snmp" ? createSnmpRouterSource(r, child) : sshRouter(r, child);
+}
+
+function nodeSource(n: NodeConfig, config: Config, log: Logger): NodeSource {
+  return n.ssh && config.ssh ? createSshNodeSource(n, config.ssh, log.child({ node: n.name })) : createStaticNodeSource(n, config.vips);
+}
+
+function dnsSources(config: Config): DnsSource[] {
   const dns = config.dns;
+  return dns ? dns.names.map((name) => createDnsSource(name, dns)) : [];
+}
+
+export function createSources(config: Config, log: Logger): Sources {
   return {
-    routers: config.routers.map((r) =>
-      r.type === "snmp" ? createSnmpRouterSource(r, log.child({ router: r.name })) : sshRouter(r, log.child({ router: r.name })),
-    ),
-    nodes: config.nodes.map((n) =>
-      n.ssh && config.ssh
-        ? createSshNodeSource(n, config.ssh, log.child({ node: n.name }))
-        : createStaticNodeSource(n, config.vips),
-    ),
-    dns: dns ? dns.names.map((name) => createDnsSource(name, dns)) : [],
+    routers: config.routers.map((r) => routerSource(r, log)),
+    nodes: config.nodes.map((n) => nodeSource(n, config, log)),
+    dns: dnsSources(config),
   };
+}
+
+/** Everything a source was built from: equal keys, same source. Held in memory only, never logged. */
+const routerKey = (r: RouterConfig): string => JSON.stringify(r);
+const nodeKey = (n: NodeConfig, config: Config): string =>
+  JSON.stringify(n.ssh && config.ssh ? { n, ssh: config.ssh } : { n, vips: config.vips });
+
+interface Pooled<S> {
+  key: string;
+  source: S;
+}
+
+export class SourcePool {
+  private routers = new Map<string, Pooled<RouterSource>>();
+  private nodes = new Map<string, Pooled<NodeSource>>();
+
+  constructor(private readonly log: Logger) {}
+
+  /**
+   * The sources for `config`, reusing those whose settings are unchanged. `retired` are the
+   * sources the new config no longer uses: close them once nothing reads them any more.
+   */
+  take(config: Config): { sources: Sources; retired: (RouterSource | NodeSource)[] } {
+    const routers = new Map<string, Pooled<RouterSource>>();
+    const nodes = new Map<string, Pooled<NodeSource>>();
+    for (const r of config.routers) {
+      const key = routerKey(r);
+      const old = this.routers.get(r.name);
+      routers.set(r.name, old?.key === key ? old : { key, source: routerSource(r, this.log) });
+    }
+    for (const n of config.nodes) {
+      const key = nodeKey(n, config);
+      const old = this.nodes.get(n.name);
+      nodes.set(n.name, old?.key === key ? old : { key, source: nodeSource(n, config, this.log) });
+    }
+    const keep = new Set<unknown>([...routers.values(), ...nodes.values()].map((p) => p.source));
+    const retired = [...this.routers.values(), ...this.nodes.values()].map((p) => p.source).filter((s) => !keep.has(s));
+    this.routers = routers;
+    this.nodes = nodes;
+    return {
+      sources: {
+        routers: config.routers.map((r) => routers.get(r.name)!.source),
+        nodes: config.nodes.map((n) => nodes.get(n.name)!.source),
+        dns: dnsSources(config),
+      },
+      retired,
+    };
+  }
+
+  /** Every source the pool holds (shutdown). */
+  all(): (RouterSource | NodeSource)[] {
+    return [...this.routers.values(), ...this.nodes.values()].map((p) => p.source);
+  }
 }

@@ -1,16 +1,16 @@
 // Loads and resolves the config file: schema check, cross-field checks, secrets from
 // *_file keys (relative paths are relative to the config file), durations in ms.
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { parseHostPort } from "./address.js";
 import { parseDuration } from "./duration.js";
+import { CONFIG_FILE_LIMIT, decodeUtf8, readBoundedFile, readTextFile } from "./read-file.js";
 import { configSchema, remediationSchema, type RawConfig, type RawSsh } from "./schema.js";
 import type { Config, DnsConfig, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
 import { canonicalDnsName, normalizeMac } from "../model/net.js";
-import { commandProblem } from "../sources/router-cli/index.js";
+import { commandProblem, vrfProblem } from "../sources/router-cli/index.js";
 
 export const TOKEN_ENV = "VIP_ARP_REMEDIATE_TOKEN";
 
@@ -29,13 +29,14 @@ export interface LoadOptions {
   /** Name of the config for messages and the base of relative *_file paths. */
   source: string;
   env?: NodeJS.ProcessEnv;
+  /** Reads a key, token or community file; throws an Error whose message says what is wrong. */
   readFile?: (path: string) => string;
 }
 
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = decodeUtf8(readBoundedFile(path, CONFIG_FILE_LIMIT), "the config file");
   } catch (err) {
     throw new ConfigError(path, [`cannot read the config file: ${(err as Error).message}`]);
   }
@@ -77,8 +78,6 @@ function formatIssues(issues: z.core.$ZodIssue[]): string[] {
 
 const ms = (d: string): number => parseDuration(d)!;
 
-const DNS_TIMEOUT_MS = { min: 100, max: 3_600_000 };
-
 class Resolver {
   private readonly problems: string[] = [];
   private readonly base: string;
@@ -90,7 +89,7 @@ class Resolver {
     private readonly opts: LoadOptions,
   ) {
     this.base = dirname(resolve(opts.source));
-    this.read = opts.readFile ?? ((p) => readFileSync(p, "utf8"));
+    this.read = opts.readFile ?? ((p) => readTextFile(p));
     this.env = opts.env ?? process.env;
   }
 
@@ -101,6 +100,7 @@ class Resolver {
     this.unique(raw.routers.map((r) => r.name), "routers", "router name");
     const ssh = raw.ssh ? this.ssh(raw.ssh, "ssh") : null;
     const nodes = raw.nodes.map((n, i) => this.node(n, i, ssh));
+    this.uniqueMacs(nodes);
     const routers = raw.routers.map((r, i) => this.router(r, i, ssh));
     const remediation = this.remediation(raw);
     const dns = raw.dns ? this.dns(raw.dns) : null;
@@ -129,6 +129,20 @@ class Resolver {
     });
   }
 
+  /** Two nodes with one static MAC would make the router's entries count for the wrong node. */
+  private uniqueMacs(nodes: NodeConfig[]): void {
+    const owner = new Map<string, string>();
+    nodes.forEach((n, i) => {
+      if (!n.mac) return;
+      const first = owner.get(n.mac);
+      if (first !== undefined) {
+        this.problem(`nodes[${i}].mac`, `${n.mac} is also the mac of node "${first}": nodes "${first}" and "${n.name}" cannot share a MAC (the router's entries would count for the wrong node)`);
+      } else {
+        owner.set(n.mac, n.name);
+      }
+    });
+  }
+
   /** Reads a secret or key file; "" (and a recorded problem) when it cannot. */
   private file(path: string, key: string, trim: boolean): string {
     const full = resolve(this.base, path);
@@ -138,7 +152,8 @@ class Resolver {
       if (!value) this.problem(key, `file ${full} is empty`);
       return value;
     } catch (err) {
-      this.problem(key, `cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const e = err as NodeJS.ErrnoException;
+      this.problem(key, e.name === "FileReadError" ? e.message : `cannot read ${full}: ${e.code ?? e.message}`);
       return "";
     }
   }
@@ -188,6 +203,11 @@ class Resolver {
     if (r.type === "ssh") {
       const commandIssue = r.command === undefined ? null : commandProblem(r.command, r.platform);
       if (commandIssue) this.problem(`${path}.command`, `${commandIssue}; fix it, or leave it out to use the platform's default command`);
+      const vrfIssue = r.vrf === undefined ? null : vrfProblem(r.platform);
+      if (vrfIssue) this.problem(`${path}.vrf`, vrfIssue);
+      if (r.interface !== undefined && r.platform !== "linux") {
+        this.problem(`${path}.interface`, `only for platform linux (the interface the kernel is asked about); leave it out for ${r.platform}`);
+      }
       const merged = { ...this.raw.ssh, ...r.ssh };
       let settings = globalSsh;
       if (r.ssh && Object.keys(r.ssh).length) {
@@ -207,6 +227,8 @@ class Resolver {
         port,
         platform: r.platform,
         ...(r.command ? { command: r.command } : {}),
+        ...(r.vrf ? { vrf: r.vrf } : {}),
+        ...(r.interface ? { interface: r.interface } : {}),
         ssh: settings ?? ({} as SshSettings),
         timeoutMs,
       };
@@ -269,9 +291,7 @@ class Resolver {
       else if (!isIP(hp.host)) this.problem("dns.server", `"${hp.host}" is not an IP address: give the name server's address, optionally with :port ([v6]:port)`);
       else server = hp;
     }
-    const timeoutMs = ms(d.timeout);
-    if (timeoutMs < DNS_TIMEOUT_MS.min || timeoutMs > DNS_TIMEOUT_MS.max) this.problem("dns.timeout", `must be from 100ms to 1h (got ${d.timeout})`);
-    return { names, server, timeoutMs };
+    return { names, server, timeoutMs: ms(d.timeout) };
   }
 
   private remediation(raw: RawConfig): Config["remediation"] {

@@ -1,12 +1,19 @@
 // The config file's shape (snake_case, as users write it). Strict objects: a typo in a key
 // is an error that names its path, like Prometheus' own config loader.
 import { z } from "zod";
-import { parseDuration } from "./duration.js";
+import { parseDuration, rangeProblem, RANGES, type DurationRange } from "./duration.js";
 import { isDnsName, isInterfaceName, isIp, isIpv4, normalizeMac } from "../model/net.js";
+import { PLATFORM_NAMES } from "../sources/router-cli/index.js";
+import { VRF_NAME } from "../sources/router-cli/common.js";
 
-const duration = z
-  .string()
-  .refine((s) => parseDuration(s) !== null, { message: "must be a duration like 500ms, 5s, 1m" });
+/** A duration within its documented range (README "Configuration"); the message names the range. */
+const durationIn = (range: DurationRange) =>
+  z.string().superRefine((s, ctx) => {
+    const ms = parseDuration(s);
+    const problem = ms === null ? "must be a duration like 500ms, 5s, 1m" : rangeProblem(ms, range);
+    if (problem) ctx.addIssue({ code: "custom", message: ms === null ? problem : `${problem} (got ${s})` });
+  });
+const timeout = durationIn(RANGES.timeout);
 
 // ARP and arping are IPv4 only (IPv6 neighbours use NDP): refuse IPv6 VIPs up front.
 const ip = z.string().refine(isIpv4, {
@@ -50,7 +57,7 @@ const snmpRouterSchema = z.strictObject({
   community_file: z.string().min(1).optional(),
   v3: v3Schema.optional(),
   table: z.enum(["auto", "ipNetToPhysical", "ipNetToMedia"]).default("auto"),
-  timeout: duration.optional(),
+  timeout: timeout.optional(),
   retries: z.number().int().min(0).max(5).default(1),
 });
 
@@ -59,19 +66,24 @@ export const sshSchema = z.strictObject({
   private_key_file: z.string().min(1),
   passphrase_file: z.string().min(1).optional(),
   known_hosts_file: z.string().min(1),
-  timeout: duration.default("5s"),
-  keepalive_interval: duration.default("15s"),
+  timeout: timeout.default("5s"),
+  keepalive_interval: durationIn(RANGES.keepalive).default("15s"),
 });
 
 const sshRouterSchema = z.strictObject({
   name,
   type: z.literal("ssh"),
   address: z.string().min(1),
-  platform: z.enum(["linux", "cisco-ios", "arista-eos", "cisco-nxos", "junos"]),
+  platform: z.enum(PLATFORM_NAMES),
   // Checked by the loader against the platform (commandProblem), with this key path.
   command: z.string().optional(),
+  // Checked by the loader against the platform (vrfProblem). Also reaches a command string
+  // on platforms that select a VRF by name: hence the strict pattern.
+  vrf: z.string().regex(VRF_NAME, "must be a VRF name: letters, digits and _ . : -, up to 64").optional(),
+  // linux only: the router's interface towards the VIPs (default: asked of the kernel once).
+  interface: iface.optional(),
   ssh: sshSchema.partial().optional(),
-  timeout: duration.optional(),
+  timeout: timeout.optional(),
 });
 
 const routerSchema = z.discriminatedUnion("type", [snmpRouterSchema, sshRouterSchema], {
@@ -83,9 +95,9 @@ export const remediationSchema = z.strictObject({
   token_file: z.string().min(1).optional(),
   garp_mode: z.enum(["both", "reply", "request"]).default("both"),
   garp_count: z.number().int().min(1).max(20).default(3),
-  cooldown: duration.default("60s"),
-  verify_timeout: duration.default("10s"),
-  verify_interval: duration.default("500ms"),
+  cooldown: durationIn(RANGES.cooldown).default("60s"),
+  verify_timeout: timeout.default("10s"),
+  verify_interval: durationIn(RANGES.verifyInterval).default("500ms"),
   audit_log_file: z.string().min(1).optional(),
   preferred: z.record(z.string(), name).default({}),
   max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
@@ -93,11 +105,11 @@ export const remediationSchema = z.strictObject({
 
 export const dnsNameSchema = z.string().refine(isDnsName, { message: "must be a DNS name like app.os.example.com" });
 
-// Bounds and the server's form are checked by the loader, with these key paths.
+// The server's form is checked by the loader, with its key path.
 export const dnsSchema = z.strictObject({
   names: z.array(dnsNameSchema).min(1, "list at least one name"),
   server: z.string().min(1).optional(),
-  timeout: duration.default("2s"),
+  timeout: timeout.default("2s"),
 });
 
 export const configSchema = z.strictObject({
@@ -107,7 +119,7 @@ export const configSchema = z.strictObject({
   ssh: sshSchema.optional(),
   remediation: remediationSchema.default(() => remediationSchema.parse({})),
   dns: dnsSchema.optional(),
-  scrape_timeout: duration.default("10s"),
+  scrape_timeout: timeout.default("10s"),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

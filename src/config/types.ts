@@ -1,6 +1,7 @@
 // The validated, resolved configuration every other module receives. Secrets are read
 // from their *_file keys by the loader; durations are milliseconds.
 import type { Mac } from "../model/types.js";
+import type { RouterPlatform } from "../sources/router-cli/index.js";
 
 export interface SshSettings {
   user: string;
@@ -52,7 +53,8 @@ export interface SnmpRouterConfig {
   retries: number;
 }
 
-export type RouterPlatform = "linux" | "cisco-ios" | "arista-eos" | "cisco-nxos" | "junos";
+/** The platform names come from the platform table, the only place that lists them. */
+export type { RouterPlatform };
 
 export interface SshRouterConfig {
   type: "ssh";
@@ -62,6 +64,10 @@ export interface SshRouterConfig {
   platform: RouterPlatform;
   /** Override of the platform's command (validated: no shell metacharacters). */
   command?: string;
+  /** Only this VRF's entries count (platforms whose output names VRFs, or selects one). */
+  vrf?: string;
+  /** linux: the interface to ask the kernel about (default: discovered with ip route get). */
+  interface?: string;
   /** SSH settings for this router: its own user/key or the global ones. */
   ssh: SshSettings;
   timeoutMs: number;

@@ -1,24 +1,36 @@
-// The HTTP surface: "/", the metrics path, /-/healthy, /-/ready and POST /remediate.
+// The HTTP surface: "/", the metrics path, /-/healthy, /-/ready, /-/reload and POST /remediate.
+// Every request reads the current state once (config, collector, remediator), so a reload
+// swaps all three at once and a request in flight finishes on the ones it started with.
 import express, { type Express } from "express";
 import type { Registry } from "prom-client";
 import type { Collection, Collector } from "../collect/types.js";
+import type { Config } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { ExporterMetrics } from "../metrics/exporter-metrics.js";
 import type { Remediator } from "../remediate/remediator.js";
-import { landingPage } from "./landing.js";
 import { remediateRoute } from "./remediate-route.js";
+import { scrapeBudgetMs } from "./scrape-budget.js";
+import { StatusPage } from "./status/status-page.js";
+
+export interface AppState {
+  config: Config;
+  collector: Collector;
+  remediator: Remediator;
+}
 
 export interface AppOptions {
-  collector: Collector;
+  /** The current state; read once per request. */
+  state: () => AppState;
   registry: Registry;
   metrics: ExporterMetrics;
   log: Logger;
   telemetryPath?: string;
-  remediator: Remediator;
-  token: string | null;
-  maxBodyBytes: number;
+  /** --web.timeout-offset: a scrape answers this long before Prometheus' own timeout. */
+  timeoutOffsetMs?: number;
   /** Shown on the landing page (demo mode says so). */
   banner?: string;
+  /** POST /-/reload; absent: the route answers that there is nothing to reload. */
+  reload?: () => Promise<void>;
 }
 
 export interface App {
@@ -28,23 +40,44 @@ export interface App {
   markReady(): void;
 }
 
+/** State over fixed parts (tests, one-shot tools). */
+export function fixedState(state: AppState): () => AppState {
+  return () => state;
+}
+
 export function createApp(opts: AppOptions): App {
   const telemetryPath = opts.telemetryPath ?? "/metrics";
+  const offsetMs = opts.timeoutOffsetMs ?? 500;
   const app = express();
   app.disable("x-powered-by");
   let last: Collection | null = null;
   let ready = false;
+  // The remediator object lives across reloads; whether /remediate is enabled is read per render.
+  const status = new StatusPage({
+    remediator: opts.state().remediator,
+    telemetryPath,
+    remediation: () => opts.state().config.remediation.token !== null,
+    ...(opts.banner !== undefined ? { banner: opts.banner } : {}),
+  });
 
   app.get("/", (_req, res) => {
-    res.type("html").send(landingPage({ telemetryPath, last, remediation: opts.token !== null, banner: opts.banner }));
+    res.type("html").send(status.render(last));
+  });
+
+  // A HEAD asks whether the endpoint is there, not for a collection.
+  app.head(telemetryPath, (_req, res) => {
+    res.status(200).type(opts.registry.contentType).end();
   });
 
   // Concurrent scrapes share one collection, and so one rendering of it.
   let rendered: { collection: Collection; text: Promise<string> } | null = null;
-  app.get(telemetryPath, async (_req, res) => {
+  app.get(telemetryPath, async (req, res) => {
+    const { config, collector } = opts.state();
     try {
-      const c = await opts.collector.collect();
+      const budgetMs = scrapeBudgetMs(req.get("X-Prometheus-Scrape-Timeout-Seconds"), offsetMs, config.scrapeTimeoutMs);
+      const c = await collector.collect({ budgetMs });
       last = c;
+      status.scraped(c);
       ready = true;
       if (rendered?.collection !== c) {
         opts.metrics.render(c);
@@ -65,7 +98,23 @@ export function createApp(opts: AppOptions): App {
     else res.status(503).type("text").send("vip-arp-exporter is not ready: the first collection has not finished.\n");
   });
 
-  app.use(remediateRoute({ remediator: opts.remediator, token: opts.token, log: opts.log, maxBodyBytes: opts.maxBodyBytes }));
+  // As in Prometheus: POST or PUT re-reads the config file and the web config file.
+  app.post("/-/reload", reloadHandler);
+  app.put("/-/reload", reloadHandler);
+  async function reloadHandler(_req: express.Request, res: express.Response): Promise<void> {
+    if (!opts.reload) {
+      res.type("text").send("nothing to reload: running on a simulated segment without a config file\n");
+      return;
+    }
+    try {
+      await opts.reload();
+      res.type("text").send("config reloaded\n");
+    } catch (err) {
+      res.status(500).type("text").send(`reload failed, the previous config stays in use: ${(err as Error).message}\n`);
+    }
+  }
+
+  app.use(remediateRoute({ state: opts.state, log: opts.log }));
 
   return {
     app,

@@ -35,9 +35,13 @@ export function tokenMatches(header: string | undefined, expected: string): bool
   return timingSafeEqual(given, digest(expected)) && token !== "";
 }
 
-/** Express middleware: 503 when no token is configured, 401 on a missing or wrong token. */
-export function bearerAuth(token: string | null, log: Logger): RequestHandler {
+/**
+ * Express middleware: 503 when no token is configured, 401 on a missing or wrong token. The
+ * token may be a function: it is read per request (a reload may change it).
+ */
+export function bearerAuth(tokenOf: string | null | (() => string | null), log: Logger): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    const token = typeof tokenOf === "function" ? tokenOf() : tokenOf;
     if (token === null || token === "") {
       res.status(503).json({ error: DISABLED_MESSAGE });
       return;

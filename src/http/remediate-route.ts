@@ -1,23 +1,26 @@
 // POST /remediate: authenticate (before reading any body), parse the body, run one
 // remediation and answer with its report: 200 when nothing failed, 502 when an action
-// failed (so Alertmanager retries), 409 while another run is in flight.
+// failed, 503 when a router's view could not be trusted and nothing was sent for it (both so
+// Alertmanager retries), 409 while another run is in flight.
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "../log.js";
 import { BusyError, RemediationRequestError, type Remediator } from "../remediate/remediator.js";
+import type { RemediationReport } from "../remediate/report.js";
 import { bearerAuth } from "./auth.js";
 import { parseRemediateBody } from "./remediate-body.js";
 
 export interface RemediateRouteOptions {
-  remediator: Remediator;
-  token: string | null;
+  /** The current remediator; its config gives the token and the body limit. */
+  state: () => { remediator: Remediator };
   log: Logger;
-  maxBodyBytes: number;
 }
 
 export function remediateRoute(opts: RemediateRouteOptions): express.Router {
-  const { remediator, token, log, maxBodyBytes } = opts;
+  const { log } = opts;
+  const remediation = () => opts.state().remediator.config.remediation;
   const router = express.Router();
-  router.post("/remediate", bearerAuth(token, log), readBody(maxBodyBytes), async (req: Request, res: Response) => {
+  router.post("/remediate", bearerAuth(() => remediation().token, log), readBody(() => remediation().maxBodyBytes), async (req: Request, res: Response) => {
+    const { remediator } = opts.state();
     const outcome = parseRemediateBody(req.body, remediator.config.vips);
     if (outcome.kind === "error") {
       res.status(400).json({ error: outcome.message });
@@ -30,7 +33,7 @@ export function remediateRoute(opts: RemediateRouteOptions): express.Router {
     }
     try {
       const report = await remediator.run(outcome.request);
-      res.status(report.ok ? 200 : 502).json(report);
+      res.status(reportStatus(report)).json(report);
     } catch (err) {
       if (err instanceof BusyError) {
         res.status(409).set("Retry-After", "10").json({ error: err.message });
@@ -48,11 +51,18 @@ export function remediateRoute(opts: RemediateRouteOptions): express.Router {
   return router;
 }
 
+/** 200 ok; 502 an action failed; 503 a router's view was distrusted (nothing sent for it). */
+export function reportStatus(report: RemediationReport): 200 | 502 | 503 {
+  if (report.actions.some((a) => a.status === "failed")) return 502;
+  if (report.error !== undefined || report.distrusted.length > 0) return 503;
+  return 200;
+}
+
 /** Reads the raw body up to the limit; answers 413/400 itself. Any content type is accepted. */
-function readBody(limit: number): RequestHandler {
-  const raw = express.raw({ type: () => true, limit });
+function readBody(limitOf: () => number): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    raw(req, res, (err?: unknown) => {
+    const limit = limitOf();
+    express.raw({ type: () => true, limit })(req, res, (err?: unknown) => {
       if (!err) return next();
       const e = err as { status?: number; type?: string; message?: string };
       if (e.type === "entity.too.large" || e.status === 413) {

@@ -2,7 +2,6 @@
 // exporter supports (TLS, client certificates, basic auth). Read once at start, like the
 // config file; relative paths are relative to the web config file. Strict keys: an
 // unsupported toolkit key is an error rather than a security setting silently ignored.
-import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { dirname, resolve } from "node:path";
@@ -10,6 +9,11 @@ import { createSecureContext, type TLSSocket } from "node:tls";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, formatPath } from "../config/load.js";
+import { decodeUtf8, readBoundedFile } from "../config/read-file.js";
+
+/** Web config, certificates, keys and CA bundles are small; a larger file is a wrong path. */
+const WEB_FILE_LIMIT = 1024 * 1024;
+const readWebFile = (p: string): Buffer => readBoundedFile(p, WEB_FILE_LIMIT);
 
 export const CLIENT_AUTH_TYPES = [
   "NoClientCert",
@@ -51,15 +55,17 @@ export interface WebConfig {
   tls: TlsSettings | null;
   /** user -> bcrypt hash; null when basic auth is off. */
   basicAuthUsers: Map<string, string> | null;
+  /** Files the web config names (certificate, key, CA), as written: a change on disk reloads it. */
+  files?: string[];
 }
 
 /** No web config: plain HTTP, no basic auth. */
 export const NO_WEB_CONFIG: WebConfig = { source: "(none)", tls: null, basicAuthUsers: null };
 
-export function loadWebConfigFile(path: string, readFile: (p: string) => Buffer = readFileSync): WebConfig {
+export function loadWebConfigFile(path: string, readFile: (p: string) => Buffer = readWebFile): WebConfig {
   let text: string;
   try {
-    text = readFile(path).toString("utf8");
+    text = decodeUtf8(readFile(path), "the web config file");
   } catch (err) {
     throw new ConfigError(path, [`cannot read the web config file (--web.config.file): ${(err as Error).message}`]);
   }
@@ -93,9 +99,10 @@ export function parseWebConfig(text: string, opts: { source: string; readFile?: 
   const read = (file: string, key: string): Buffer => {
     const full = resolve(base, file);
     try {
-      return (opts.readFile ?? readFileSync)(full);
+      return (opts.readFile ?? readWebFile)(full);
     } catch (err) {
-      problems.push(`${key}: cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const e = err as NodeJS.ErrnoException;
+      problems.push(`${key}: ${e.name === "FileReadError" ? e.message : `cannot read ${full}: ${e.code ?? e.message}`}`);
       return Buffer.alloc(0);
     }
   };
@@ -128,10 +135,11 @@ export function parseWebConfig(text: string, opts: { source: string; readFile?: 
   }
   if (problems.length) fail(problems);
   // An empty basic_auth_users turns auth off, as in the toolkit.
-  return { source: opts.source, tls, basicAuthUsers: users?.size ? users : null };
+  const files = t ? [t.cert_file, t.key_file, ...(t.client_ca_file ? [t.client_ca_file] : [])] : [];
+  return { source: opts.source, tls, basicAuthUsers: users?.size ? users : null, files };
 }
 
-function secureContextOptions(tls: TlsSettings) {
+export function secureContextOptions(tls: TlsSettings) {
   return { cert: tls.cert, key: tls.key, minVersion: tls.minVersion, ...(tls.clientCa ? { ca: tls.clientCa } : {}) };
 }
 

@@ -19,6 +19,9 @@ export class ExporterMetrics {
   private readonly success: Gauge<"collector" | "target">;
   private readonly duration: Gauge<"collector" | "target">;
   private readonly changes: Counter<"router" | "vip">;
+  private readonly malformed: Counter<"router">;
+  /** Last cumulative malformed-row count seen per router source. */
+  private readonly lastMalformed = new Map<string, number>();
   private readonly lastCollection: Gauge;
   private readonly dnsPublished: Gauge<"name" | "vip">;
   private readonly dnsLookupSuccess: Gauge<"name">;
@@ -29,7 +32,7 @@ export class ExporterMetrics {
 
   constructor(
     registry: Registry,
-    private readonly config: Config,
+    private config: Config,
   ) {
     const reg = { registers: [registry] };
     this.owner = new Gauge({ name: "vip_mac_owner", help: "1 for the router's current ARP entry of each VIP; node is empty when the MAC belongs to no known node.", labelNames: ["router", "vip", "mac", "node"], ...reg });
@@ -44,14 +47,29 @@ export class ExporterMetrics {
     this.success = new Gauge({ name: "vip_arp_collector_success", help: "1 when the source was read successfully in this scrape.", labelNames: ["collector", "target"], ...reg });
     this.duration = new Gauge({ name: "vip_arp_collector_duration_seconds", help: "How long reading the source took in this scrape.", labelNames: ["collector", "target"], ...reg });
     this.changes = new Counter({ name: "vip_arp_owner_changes_total", help: "Times the router's MAC for the VIP changed between scrapes.", labelNames: ["router", "vip"], ...reg });
+    this.malformed = new Counter({ name: "vip_arp_malformed_rows_total", help: "ARP rows a router answered in a form that could not be read (skipped; the VIP's entry is unknown).", labelNames: ["router"], ...reg });
     this.lastCollection = new Gauge({ name: "vip_arp_last_collection_timestamp_seconds", help: "Unix time the last collection finished.", ...reg });
     this.dnsPublished = new Gauge({ name: "vip_dns_published", help: "1 for each address the DNS name returns (vip holds the address, configured or not), 0 for each configured VIP it does not return; absent while the lookup fails.", labelNames: ["name", "vip"], ...reg });
     this.dnsLookupSuccess = new Gauge({ name: "vip_dns_lookup_success", help: "1 when the DNS name's A and AAAA records were looked up in this scrape, else 0.", labelNames: ["name"], ...reg });
     this.dnsUnservedRatio = new Gauge({ name: "vip_dns_unserved_ratio", help: "Share of the DNS name's records that are VIPs no up node holds or that a router sends to a node without them; absent while the lookup fails.", labelNames: ["name"], ...reg });
     const build = new Gauge({ name: "vip_arp_exporter_build_info", help: "Build facts of vip-arp-exporter; always 1.", labelNames: ["version", "revision", "nodeversion"], ...reg });
     build.set({ version: VERSION, revision: REVISION, nodeversion: process.version }, 1);
-    for (const r of config.routers) for (const vip of config.vips) this.changes.inc({ router: r.name, vip }, 0);
+    this.startCounters(config);
     collectDefaultMetrics({ register: registry });
+  }
+
+  /** Counters start at 0 for every configured router (and VIP), so increase() sees the first step. */
+  private startCounters(config: Config): void {
+    for (const r of config.routers) {
+      for (const vip of config.vips) this.changes.inc({ router: r.name, vip }, 0);
+      this.malformed.inc({ router: r.name }, 0);
+    }
+  }
+
+  /** A reloaded config: gauges follow it from the next collection; new routers' counters start at 0. */
+  setConfig(config: Config): void {
+    this.config = config;
+    this.startCounters(config);
   }
 
   /** Sets every gauge from the collection. Idempotent for the same collection. */
@@ -65,6 +83,7 @@ export class ExporterMetrics {
     for (const r of a.routers) {
       if (!r.ok) continue;
       for (const v of r.vips) {
+        if (!v.readable) continue; // unknown: no series rather than a false 0
         this.present.set({ router: r.router, vip: v.vip }, v.present ? 1 : 0);
         if (!v.present || !v.mac) continue;
         this.owner.set({ router: r.router, vip: v.vip, mac: v.mac, node: v.node ?? "" }, 1);
@@ -86,6 +105,13 @@ export class ExporterMetrics {
     for (const [vip, nodes] of Object.entries(a.holders)) this.holders.set({ vip }, nodes.length);
     this.renderDns(c);
     for (const s of c.sources) {
+      if (s.malformedRows !== undefined) {
+        // Cumulative per source; a source replaced by a reload starts again from 0.
+        const last = this.lastMalformed.get(s.target) ?? 0;
+        const delta = s.malformedRows >= last ? s.malformedRows - last : s.malformedRows;
+        if (delta > 0) this.malformed.inc({ router: s.target }, delta);
+        this.lastMalformed.set(s.target, s.malformedRows);
+      }
       this.success.set({ collector: s.collector, target: s.target }, s.success ? 1 : 0);
       this.duration.set({ collector: s.collector, target: s.target }, s.durationSeconds);
     }

@@ -12,6 +12,7 @@ import type {
   ObservedNode,
   ObservedRouter,
   RouterAnalysis,
+  UnreadableEntry,
   VipView,
 } from "./types.js";
 
@@ -25,6 +26,8 @@ export interface NodeIndex {
   held: Map<string, Set<string>>;
   /** Up nodes in config order. */
   up: ObservedNode[];
+  /** MACs that more than one configured node reports, with those nodes (config order). */
+  duplicateMacs: { mac: Mac; nodes: string[] }[];
 }
 
 /** Sources already normalise MACs; this keeps the join right if one did not. */
@@ -35,6 +38,7 @@ export function canonicalMac(mac: string): Mac {
 export function indexNodes(nodes: ObservedNode[]): NodeIndex {
   const byName = new Map<string, ObservedNode>();
   const byMac = new Map<Mac, string>();
+  const sharing = new Map<Mac, string[]>();
   const held = new Map<string, Set<string>>();
   for (const n of nodes) {
     if (byName.has(n.name)) continue;
@@ -42,11 +46,13 @@ export function indexNodes(nodes: ObservedNode[]): NodeIndex {
     if (n.mac !== null) {
       const mac = canonicalMac(n.mac);
       if (!byMac.has(mac)) byMac.set(mac, n.name);
+      sharing.set(mac, [...(sharing.get(mac) ?? []), n.name]);
     }
     held.set(n.name, new Set(n.up ? n.holds : []));
   }
   const up = [...byName.values()].filter((n) => n.up);
-  return { byName, byMac, held, up };
+  const duplicateMacs = [...sharing].filter(([, names]) => names.length > 1).map(([mac, names]) => ({ mac, nodes: names }));
+  return { byName, byMac, held, up, duplicateMacs };
 }
 
 export function analyze(obs: Observation): Analysis {
@@ -61,37 +67,46 @@ export function analyze(obs: Observation): Analysis {
   const okRouters = routers.filter((r) => r.ok);
   const healthy =
     dns.healthy &&
-    routers.every((r) => r.ok) &&
+    routers.every((r) => r.ok && r.complete) &&
+    anomalies.every((a) => a.kind !== "view-implausible" && a.kind !== "duplicate-mac") &&
     [...idx.byName.values()].every((n) => n.up) &&
     obs.vips.every((vip) => (holders[vip]?.length ?? 0) > 0) &&
     okRouters.every(
       (r) => r.imbalanceRatio === 0 && r.vips.every((v) => v.present && v.node !== null && v.ownerHoldsVip),
     );
-  return { vips: [...obs.vips], nodes: obs.nodes, holders, routers, anomalies, dns: dns.views, healthy };
+  return { vips: [...obs.vips], nodes: obs.nodes, holders, routers, anomalies, dns: dns.views, healthy, duplicateMacs: idx.duplicateMacs };
 }
 
 function analyzeRouter(r: ObservedRouter, vips: string[], idx: NodeIndex): RouterAnalysis {
   const counts: Record<string, number> = {};
   for (const name of idx.byName.keys()) counts[name] = 0;
   if (r.reading === null) {
-    const out: RouterAnalysis = { router: r.name, ok: false, vips: [], counts: {}, resolved: 0, moves: 0, imbalanceRatio: 0 };
+    const out: RouterAnalysis = { router: r.name, ok: false, vips: [], complete: false, unreadable: [], counts: {}, resolved: 0, moves: 0, imbalanceRatio: 0 };
     if (r.error !== undefined) out.error = r.error;
     return out;
   }
   // A router reports one entry per VIP; on a duplicate the first one counts.
   const entries = new Map<string, ArpEntry>();
   for (const e of r.reading.entries) if (!entries.has(e.vip)) entries.set(e.vip, e);
+  // An entry that could not be read is unknown, not absent (an entry that was read wins).
+  const unreadable: UnreadableEntry[] = [];
+  const unknown = new Set<string>();
+  for (const u of r.reading.unreadable ?? []) {
+    if (!vips.includes(u.vip) || entries.has(u.vip) || unknown.has(u.vip)) continue;
+    unknown.add(u.vip);
+    unreadable.push(u);
+  }
 
   let resolved = 0;
   const views: VipView[] = vips.map((vip) => {
     const e = entries.get(vip);
-    if (!e) return { vip, present: false, mac: null, node: null, static: false, ownerHoldsVip: false };
+    if (!e) return { vip, readable: !unknown.has(vip), present: false, mac: null, node: null, static: false, ownerHoldsVip: false };
     resolved++;
     const mac = canonicalMac(e.mac);
     const node = idx.byMac.get(mac) ?? null;
     if (node !== null) counts[node] = (counts[node] ?? 0) + 1;
     const ownerHoldsVip = node !== null && (idx.held.get(node)?.has(vip) ?? false);
-    return { vip, present: true, mac, node, static: e.static, ownerHoldsVip };
+    return { vip, readable: true, present: true, mac, node, static: e.static, ownerHoldsVip };
   });
   // Spread over the up nodes that hold at least one VIP: a node holding none (a keepalived
   // BACKUP for every VIP) cannot take traffic whatever the router does, so it must not make
@@ -100,7 +115,17 @@ function analyzeRouter(r: ObservedRouter, vips: string[], idx: NodeIndex): Route
     idx.up.filter((n) => (idx.held.get(n.name)?.size ?? 0) > 0).map((n) => counts[n.name] ?? 0),
     resolved,
   );
-  const out: RouterAnalysis = { router: r.name, ok: true, vips: views, counts, resolved, moves, imbalanceRatio: ratio };
+  const out: RouterAnalysis = {
+    router: r.name,
+    ok: true,
+    vips: views,
+    complete: unreadable.length === 0,
+    unreadable,
+    counts,
+    resolved,
+    moves,
+    imbalanceRatio: ratio,
+  };
   if (r.error !== undefined) out.error = r.error;
   return out;
 }

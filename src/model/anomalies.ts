@@ -1,6 +1,7 @@
 // Anomalies found by the join, one sentence each that says what is wrong and what to do.
 // Order is fixed (routers, nodes, VIPs, then per router, then cross-router) so output is stable.
 import type { NodeIndex } from "./analyze.js";
+import { distrustReason } from "./guard.js";
 import type { Anomaly, Observation, RouterAnalysis, VipView } from "./types.js";
 
 export function findAnomalies(
@@ -28,6 +29,13 @@ export function findAnomalies(
       message: `Node ${n.name} is down or its interface could not be read${why}; check the node and SSH access to it.`,
     });
   }
+  for (const d of idx.duplicateMacs) {
+    out.push({
+      kind: "duplicate-mac",
+      node: d.nodes[0]!,
+      message: `Nodes ${d.nodes.join(" and ")} report the same MAC ${d.mac}, so a router's entry for it could mean either; remediation will not act until each node has its own MAC: check nodes[].interface and nodes[].mac.`,
+    });
+  }
   for (const vip of obs.vips) {
     if ((holders[vip]?.length ?? 0) > 0) continue;
     out.push({
@@ -48,8 +56,32 @@ function describe(v: VipView): string {
 function routerAnomalies(r: RouterAnalysis, idx: NodeIndex, holders: Record<string, string[]>): Anomaly[] {
   const out: Anomaly[] = [];
   const router = r.router;
+  // A view that reports nothing while nodes hold VIPs: its per-VIP "missing" findings would
+  // advise GARPs for a table that is probably just hidden, so only this one is reported.
+  if (r.complete && r.resolved === 0) {
+    const reason = distrustReason(r, holders, []);
+    if (reason !== null) {
+      return [
+        {
+          kind: "view-implausible",
+          router,
+          message: `Router ${router} ${reason}; remediation will not act on this view: check that the SNMP agent shows the IP-MIB ARP table (ipNetToMediaTable, 1.3.6.1.2.1.4.22) to the exporter, or the command and VRF of an SSH router.`,
+        },
+      ];
+    }
+  }
   for (const v of r.vips) {
     const vip = v.vip;
+    if (!v.readable) {
+      const why = r.unreadable.find((u) => u.vip === vip)?.reason ?? "unreadable";
+      out.push({
+        kind: "unreadable-entry",
+        router,
+        vip,
+        message: `Router ${router} answered for ${vip} in a form that could not be read (${why}); its entry is unknown and remediation will not act on this router's view until it reads cleanly: check the router's SNMP agent or CLI output.`,
+      });
+      continue;
+    }
     if (!v.present) {
       out.push({
         kind: "missing-entry",

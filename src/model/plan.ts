@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { canonicalMac } from "./analyze.js";
 import { assign, type FreeVip } from "./assign.js";
+import { distrustedRouters } from "./guard.js";
 import { compareIp } from "./net.js";
 import type { Analysis, GarpAction, Mac, Plan, PlanBlocked, PlanOptions, VipView } from "./types.js";
 
@@ -32,7 +33,9 @@ export function plan(analysis: Analysis, options: PlanOptions = {}): Plan {
     if (n.mac !== null) eligible.set(n.name, canonicalMac(n.mac));
   }
   const vips = [...new Set(analysis.vips)].sort(compareIp);
-  const okRouters = analysis.routers.filter((r) => r.ok);
+  // The guard: only views read in full and plausible count; the others are reported, never used.
+  const distrusted = distrustedRouters(analysis);
+  const okRouters = analysis.routers.filter((r) => !distrusted.some((d) => d.router === r.router));
   const byVip = okRouters.map((r) => ({ router: r.router, views: new Map(r.vips.map((v) => [v.vip, v])) }));
   const viewsOf = (vip: string): RouterView[] =>
     byVip.flatMap((r) => {
@@ -122,7 +125,9 @@ export function plan(analysis: Analysis, options: PlanOptions = {}): Plan {
   const targetRecord: Record<string, string | null> = {};
   for (const vip of analysis.vips) targetRecord[vip] = targets.get(vip) ?? null;
   blocked.sort((a, b) => compareIp(a.vip, b.vip) || byString(a.reason, b.reason));
-  return { targets: targetRecord, actions, blocked, expectedCounts };
+  // Nothing to go by: with every view distrusted, a plan would act on what nobody could see.
+  if (okRouters.length === 0) return { targets: targetRecord, actions: [], blocked, expectedCounts, distrusted };
+  return { targets: targetRecord, actions, blocked, expectedCounts, distrusted };
 }
 
 /** The node every readable router with an entry sends the VIP to; null when they differ or none has one. */

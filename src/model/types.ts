@@ -17,10 +17,21 @@ export interface ArpEntry {
   interface?: string;
 }
 
-/** A router's ARP entries for the requested VIPs. A VIP without a complete entry is absent. */
+/** A VIP whose entry the router answered for, but in a form that could not be read. */
+export interface UnreadableEntry {
+  vip: string;
+  /** Says what was wrong, naming the OID or line. */
+  reason: string;
+}
+
+/**
+ * A router's ARP entries for the requested VIPs. A VIP without a complete entry is absent;
+ * a VIP listed in `unreadable` is unknown (neither present nor absent).
+ */
 export interface RouterReading {
   router: string;
   entries: ArpEntry[];
+  unreadable?: UnreadableEntry[];
 }
 
 /** A node's interface as read over SSH (`ip -j addr show dev IF`, `/sys/class/net/IF/address`). */
@@ -93,6 +104,8 @@ export interface Observation {
 
 export interface VipView {
   vip: string;
+  /** The router's answer for the VIP could be read (false: its entry is unknown, see `unreadable`). */
+  readable: boolean;
   /** The router has a complete ARP entry for the VIP. */
   present: boolean;
   mac: Mac | null;
@@ -109,6 +122,10 @@ export interface RouterAnalysis {
   error?: string;
   /** One per configured VIP, in config order. Empty when !ok. */
   vips: VipView[];
+  /** Every VIP's entry could be read (ok and nothing unreadable). */
+  complete: boolean;
+  /** VIPs whose entries could not be read, with the reason. */
+  unreadable: UnreadableEntry[];
   /** VIPs the router maps to each configured node's MAC; every configured node present (0 too). */
   counts: Record<string, number>;
   /** VIPs with a complete entry. */
@@ -121,6 +138,9 @@ export interface RouterAnalysis {
 
 export type AnomalyKind =
   | "router-unreachable"
+  | "unreadable-entry"
+  | "view-implausible"
+  | "duplicate-mac"
   | "node-down"
   | "missing-entry"
   | "unknown-mac"
@@ -187,6 +207,8 @@ export interface Analysis {
   /** Every router readable, every node up, every VIP resolved to a holder, ratio 0 everywhere,
    * every DNS name resolved to exactly the VIPs, all served. */
   healthy: boolean;
+  /** MACs that several nodes report: the router's entries for them cannot be told apart. */
+  duplicateMacs: { mac: Mac; nodes: string[] }[];
 }
 
 // ---------------------------------------------------------------------------
@@ -218,6 +240,12 @@ export interface PlanBlocked {
   reason: string;
 }
 
+/** A router whose view the planner did not use, and why (see model/guard.ts). */
+export interface Distrust {
+  router: string;
+  reason: string;
+}
+
 export interface Plan {
   /** Target owner node per VIP; null when no up node holds it. */
   targets: Record<string, string | null>;
@@ -226,4 +254,6 @@ export interface Plan {
   blocked: PlanBlocked[];
   /** Expected VIPs per node after the plan (every up node present). */
   expectedCounts: Record<string, number>;
+  /** Routers whose view could not be trusted: nothing was planned from them. */
+  distrusted: Distrust[];
 }

@@ -5,9 +5,14 @@ export class Cooldown {
   private readonly lastSent = new Map<string, number>();
 
   constructor(
-    private readonly windowMs: number,
+    private windowMs: number,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** A reloaded config's window; what was sent stays remembered. */
+  setWindow(ms: number): void {
+    this.windowMs = ms;
+  }
 
   /** Why `vip` must be skipped now, or null when it may be announced. */
   check(vip: string): string | null {

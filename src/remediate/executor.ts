@@ -18,6 +18,8 @@ export interface ExecutorDeps {
   /** The node's command runner, null when it is not reached over SSH. */
   runner(node: string): CommandRunner | null;
   log: Logger;
+  /** Called as each action finishes, so a run interrupted half-way knows what went out. */
+  onResult?: (r: SendResult) => void;
 }
 
 /** Sends every action; never throws, failures are per action. Results are in action order. */
@@ -27,7 +29,10 @@ export async function executeActions(actions: GarpAction[], deps: ExecutorDeps):
   const results: SendResult[] = new Array(actions.length);
   await Promise.all(
     [...byNode.values()].map(async (indexes) => {
-      for (const i of indexes) results[i] = await sendOne(actions[i]!, deps);
+      for (const i of indexes) {
+        results[i] = await sendOne(actions[i]!, deps);
+        deps.onResult?.(results[i]!);
+      }
     }),
   );
   return results;

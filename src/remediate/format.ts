@@ -24,6 +24,8 @@ export function formatReport(report: RemediationReport): string {
     lines.push(table(["VIP", "FROM", "TO", "STATUS", "ERROR"], rows));
   }
   for (const b of report.blocked) lines.push(`blocked: ${b.vip}: ${b.reason}`);
+  for (const d of report.distrusted) lines.push(`not acted on: router ${d.router} ${d.reason}`);
+  if (report.error) lines.push(`refused: ${report.error}`);
   return lines.join("\n") + "\n";
 }
 

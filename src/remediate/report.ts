@@ -1,6 +1,6 @@
 // The JSON report of one remediation run: what the routers showed before and after, and
 // what happened to each planned action. Shared by /remediate, the CLI and the audit log.
-import type { Analysis, GarpAction, Mac, PlanBlocked } from "../model/types.js";
+import type { Analysis, Distrust, GarpAction, Mac, PlanBlocked } from "../model/types.js";
 
 export type Trigger = "manual" | "alertmanager" | "cli";
 export type ActionStatus = "planned" | "sent" | "verified" | "failed" | "skipped";
@@ -35,7 +35,11 @@ export interface RemediationReport {
   after: StateSummary | null;
   actions: ActionReport[];
   blocked: PlanBlocked[];
-  /** No action failed. */
+  /** Routers whose view was not trusted (model/guard.ts): nothing was planned or verified from them. */
+  distrusted: Distrust[];
+  /** Set when nothing could be planned at all (no router's view can be trusted). */
+  error?: string;
+  /** No action failed and every router's view was trusted. */
   ok: boolean;
 }
 

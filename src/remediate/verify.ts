@@ -10,6 +10,8 @@ export interface VerifyResult {
 
 export interface VerifyDeps {
   readRouters(): Promise<ObservedRouter[]>;
+  /** Only these routers are checked (the ones whose view the plan trusted); default: all. */
+  routers?: string[];
   timeoutMs: number;
   intervalMs: number;
   /** MAC -> node name, for readable reasons. */
@@ -37,7 +39,9 @@ export async function verifyActions(actions: GarpAction[], deps: VerifyDeps): Pr
     }
     let pending = false;
     for (const a of actions) {
-      const r: VerifyResult = routers ? check(a, routers, deps.macOwners) : { status: "failed", error: readError };
+      const only = deps.routers ? new Set(deps.routers) : null;
+      const checked = routers && only ? routers.filter((r) => only.has(r.name)) : routers;
+      const r: VerifyResult = checked ? check(a, checked, deps.macOwners) : { status: "failed", error: readError };
       results.set(a.vip, r);
       if (r.status === "failed") pending = true;
     }
@@ -59,7 +63,10 @@ function check(a: GarpAction, routers: ObservedRouter[], macOwners: Map<Mac, str
   const problems: string[] = [];
   for (const r of readable) {
     const entry = r.reading!.entries.find((e) => e.vip === a.vip);
-    if (!entry) {
+    const unreadable = r.reading!.unreadable?.find((u) => u.vip === a.vip);
+    if (!entry && unreadable) {
+      problems.push(`${r.name}'s entry for ${a.vip} could not be read (${unreadable.reason})`);
+    } else if (!entry) {
       problems.push(
         `${r.name} has no ARP entry for ${a.vip}: a gratuitous ARP only updates an existing entry ` +
           `unless the router accepts unsolicited ARP (arp_accept)`,

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ConfigError, formatPath } from "../config/load.js";
 import { isDnsName, isInterfaceName, isIpv4, normalizeIp, normalizeMac } from "../model/net.js";
 import { SimSegment } from "./segment.js";
+import { SNMP_FAULTS } from "./snmp-faults.js";
 
 const ip = z.string().refine(isIpv4, { message: "must be an IPv4 address" });
 const anyIp = z.string().refine((s) => normalizeIp(s) !== null, { message: "must be an IPv4 or IPv6 address" });
@@ -23,6 +24,7 @@ const scenarioSchema = z.strictObject({
         holds: z.array(ip).default([]),
         up: z.boolean().default(true),
         arping: z.boolean().default(true),
+        arping_interval_ms: z.number().int().min(0).max(10_000).default(0),
       }),
     )
     .min(1),
@@ -39,6 +41,8 @@ const scenarioSchema = z.strictObject({
         prefix_length: z.number().int().min(8).max(32).default(24),
         if_index: z.number().int().min(1).default(2),
         up: z.boolean().default(true),
+        snmp_fault: z.enum(SNMP_FAULTS).default("none"),
+        slow_ms: z.number().int().min(0).max(600_000).default(1500),
       }),
     )
     .min(1),
@@ -150,6 +154,7 @@ export function buildSegment(s: Scenario): SimSegment {
       holds: new Set(n.holds),
       up: n.up,
       hasArping: n.arping,
+      arpingIntervalMs: n.arping_interval_ms,
     });
   }
   for (const r of s.routers) {
@@ -167,6 +172,8 @@ export function buildSegment(s: Scenario): SimSegment {
       address: r.address ?? s.vips[0]!.replace(/\.\d+$/, ".254"),
       prefixLength: r.prefix_length,
       up: r.up,
+      fault: r.snmp_fault,
+      slowMs: r.slow_ms,
     });
   }
   return seg;

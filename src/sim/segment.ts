@@ -2,6 +2,7 @@
 // GARP semantics as Linux implements them. Pure in-memory state; the SNMP agent and the
 // SSH servers in src/sim/ are views onto it.
 import type { Mac } from "../model/types.js";
+import type { SnmpFault } from "./snmp-faults.js";
 
 export type GarpForm = "reply" | "request";
 export type IgnoreMode = "none" | "reply" | "request" | "both";
@@ -16,6 +17,8 @@ export interface SimNode {
   up: boolean;
   /** arping installed (a node without it gives `command not found`). */
   hasArping: boolean;
+  /** ms between arping's packets (iputils: 1000); 0: every packet at once and arping returns at once. */
+  arpingIntervalMs?: number;
 }
 
 export interface SimArpEntry {
@@ -38,6 +41,10 @@ export interface SimRouter {
   prefixLength: number;
   /** Simulates a router that does not answer (SNMP agent drops requests). */
   up: boolean;
+  /** How its SNMP agent misbehaves (src/sim/snmp-faults.ts); default none. */
+  fault?: SnmpFault;
+  /** Delay of the "slow" fault, ms. */
+  slowMs?: number;
 }
 
 export interface GarpResult {
@@ -49,8 +56,8 @@ export interface GarpResult {
 export class SimSegment {
   readonly nodes = new Map<string, SimNode>();
   readonly routers = new Map<string, SimRouter>();
-  /** Every GARP seen, for tests. */
-  readonly garpLog: { node: string; vip: string; form: GarpForm; mac: Mac }[] = [];
+  /** Every GARP seen, with when (Date.now()), for tests. */
+  readonly garpLog: { node: string; vip: string; form: GarpForm; mac: Mac; at: number }[] = [];
 
   constructor(readonly vips: string[]) {}
 
@@ -86,7 +93,7 @@ export class SimSegment {
    */
   garp(from: string, vip: string, form: GarpForm): GarpResult[] {
     const node = this.node(from);
-    this.garpLog.push({ node: from, vip, form, mac: node.mac });
+    this.garpLog.push({ node: from, vip, form, mac: node.mac, at: Date.now() });
     const results: GarpResult[] = [];
     for (const r of this.routers.values()) {
       results.push({ router: r.name, effect: applyGarp(r, vip, node.mac, form) });

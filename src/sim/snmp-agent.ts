@@ -25,6 +25,7 @@ import {
   SYS_UPTIME,
 } from "../sources/snmp/oids.js";
 import type { SimRouter, SimSegment } from "./segment.js";
+import { applySnmpFault, pduInfo } from "./snmp-faults.js";
 
 export interface SnmpAgentOptions {
   /** UDP port on 127.0.0.1; default: a free one picked by the OS. */
@@ -234,6 +235,9 @@ export async function startSnmpAgent(
   const ticks = () => Math.floor((Date.now() - started) / 10);
   let count = 0;
   let socket: dgram.Socket | null = null;
+  /** Request id -> PDU tag, so a fault knows whether it rewrites a GET's answer. */
+  const requestTags = new Map<string, number>();
+  const fault = () => segment.routers.get(routerName)?.fault ?? "none";
 
   // net-snmp binds port 161 when given 0, so we bind the socket ourselves, on 127.0.0.1 only.
   const dgramModule: snmp.DgramModule = {
@@ -244,7 +248,12 @@ export async function startSnmpAgent(
         if (event !== "message") return realOn(event, listener);
         return realOn("message", (...args: unknown[]) => {
           count++;
-          if (!up()) return; // router down: drop, the manager times out
+          if (!up() || fault() === "silent") return; // router down: drop, the manager times out
+          const info = Buffer.isBuffer(args[0]) ? pduInfo(args[0]) : null;
+          if (info) {
+            if (requestTags.size > 10_000) requestTags.clear(); // requests never answered (bad community)
+            requestTags.set(info.id, info.tag);
+          }
           try {
             refresh();
           } catch {
@@ -252,6 +261,27 @@ export async function startSnmpAgent(
           }
           listener(...args);
         });
+      };
+      // Responses pass through the router's fault (src/sim/snmp-faults.ts) on their way out.
+      const realSend = sock.send.bind(sock) as (...a: unknown[]) => void;
+      (sock as unknown as { send: (...a: unknown[]) => void }).send = (buf: unknown, ...rest: unknown[]) => {
+        const f = fault();
+        if (!Buffer.isBuffer(buf) || f === "none") return realSend(buf, ...rest);
+        const info = pduInfo(buf);
+        const tag = info ? (requestTags.get(info.id) ?? null) : null;
+        if (info) requestTags.delete(info.id);
+        const out = applySnmpFault(f, buf, tag);
+        // Keep net-snmp's (buf, offset, length, port, address, cb) shape with the new length.
+        const args = rest.length >= 5 ? [0, out.length, ...rest.slice(2)] : rest;
+        const send = () => {
+          try {
+            realSend(out, ...args);
+          } catch {
+            // closed while a slow answer was pending
+          }
+        };
+        if (f === "slow") setTimeout(send, segment.routers.get(routerName)?.slowMs ?? 1500).unref();
+        else send();
       };
       const realBind = sock.bind.bind(sock) as (port: number, address: string) => dgram.Socket;
       (sock as unknown as { bind: () => dgram.Socket }).bind = () => realBind(opts.port ?? 0, "127.0.0.1");

@@ -75,7 +75,10 @@ export async function startSshNode(segment: SimSegment, nodeName: string, opts: 
         }
         commands.push(info.command);
         const stream = acceptExec();
-        send(stream, answer(segment, segment.node(nodeName), info.command));
+        const node = segment.node(nodeName);
+        const argv = splitArgv(info.command);
+        if ((node.arpingIntervalMs ?? 0) > 0 && isArpingCommand(argv)) pacedArping(segment, node, argv, stream);
+        else send(stream, answer(segment, node, info.command));
       });
     });
   });
@@ -139,20 +142,47 @@ export function answer(segment: SimSegment, node: SimNode, command: string): Rep
   return { code: 127, stderr: `bash: ${name}: command not found\n` };
 }
 
-function arping(segment: SimSegment, node: SimNode, argv: string[]): Reply {
-  if (!node.hasArping) return { code: 127, stderr: `bash: ${argv[0]}: command not found\n` };
+type ArpingRun = { error: Reply } | { count: number; form: "reply" | "request"; vip: string; done: Reply };
+
+/** What arping would do on this node: an error reply, or its packets and final reply. */
+function arpingRun(node: SimNode, argv: string[]): ArpingRun {
+  if (!node.hasArping) return { error: { code: 127, stderr: `bash: ${argv[0]}: command not found\n` } };
   const parsed = parseArpingArgs(argv);
-  if (!parsed.ok) return { code: 2, stderr: `arping: ${parsed.error}\n${ARPING_USAGE}\n` };
+  if (!parsed.ok) return { error: { code: 2, stderr: `arping: ${parsed.error}\n${ARPING_USAGE}\n` } };
   const { count, form, iface, vip, quiet } = parsed.args;
-  if (iface !== node.interface) return { code: 2, stderr: `arping: Device ${iface} not available.\n` };
+  if (iface !== node.interface) return { error: { code: 2, stderr: `arping: Device ${iface} not available.\n` } };
   // iputils binds to the VIP as source address in -A/-U mode: it fails on a node without it.
-  if (!node.holds.has(vip)) return { code: 2, stderr: "arping: bind: Cannot assign requested address\n" };
-  for (let i = 0; i < count; i++) segment.garp(node.name, vip, form);
-  if (quiet) return { code: 0 };
-  return {
-    code: 0,
-    stdout: `ARPING ${vip} from ${vip} ${iface}\nSent ${count} probes (${count} broadcast(s))\nReceived 0 response(s)\n`,
+  if (!node.holds.has(vip)) return { error: { code: 2, stderr: "arping: bind: Cannot assign requested address\n" } };
+  const done: Reply = quiet
+    ? { code: 0 }
+    : { code: 0, stdout: `ARPING ${vip} from ${vip} ${iface}\nSent ${count} probes (${count} broadcast(s))\nReceived 0 response(s)\n` };
+  return { count, form, vip, done };
+}
+
+function arping(segment: SimSegment, node: SimNode, argv: string[]): Reply {
+  const run = arpingRun(node, argv);
+  if ("error" in run) return run.error;
+  for (let i = 0; i < run.count; i++) segment.garp(node.name, run.vip, run.form);
+  return run.done;
+}
+
+/**
+ * arping's real timing (node.arpingIntervalMs, iputils: 1000): the first packet leaves at once,
+ * one more every interval, and `-c N` returns after N-1 intervals.
+ */
+function pacedArping(segment: SimSegment, node: SimNode, argv: string[], stream: ServerChannel): void {
+  const run = arpingRun(node, argv);
+  if ("error" in run) return send(stream, run.error);
+  let sent = 0;
+  const tick = (): void => {
+    segment.garp(node.name, run.vip, run.form);
+    sent++;
+    if (sent < run.count) timer = setTimeout(tick, node.arpingIntervalMs ?? 0);
+    else send(stream, run.done);
   };
+  let timer: NodeJS.Timeout | undefined;
+  stream.on("close", () => clearTimeout(timer)); // the client gave up: stop sending
+  tick();
 }
 
 /** Like `ip -j addr show dev IF` from iproute2 6.x: the node's own address and every held VIP. */

@@ -40,7 +40,9 @@ export async function readNode(node: NodeConfig, runner: CommandRunner, timeoutM
   const remaining = () => Math.max(1, deadline - Date.now());
 
   const ipCmd = `ip -j addr show dev ${iface}`;
-  const ip = await runner.exec(ipCmd, { timeoutMs: remaining() });
+  // The whole timeout, not remaining(): a millisecond gone by would make the message name
+  // 4999 ms where ssh.timeout says 5s.
+  const ip = await runner.exec(ipCmd, { timeoutMs });
   expectSuccess(node, ipCmd, ip);
   let parsed;
   try {

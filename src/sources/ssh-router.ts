@@ -1,9 +1,12 @@
 // Router source over SSH: runs the platform's ARP command (a fixed string) and parses it.
 // Unparseable output is a collector error naming the first offending line, never silence.
+// A linux router without a command override is asked for the VIPs' entries only.
 import type { SshRouterConfig } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { ArpEntry, CommandRunner, RouterReading } from "../model/types.js";
-import { commandProblem, PLATFORMS } from "./router-cli/index.js";
+import { commandProblem, platform as platformOf, PLATFORM_NAMES, vrfProblem } from "./router-cli/index.js";
+import { neighGetCommand, readNeighGet, readRouteGet, routeGetCommand } from "./router-cli/linux-neigh-get.js";
+import { selectVipEntries } from "./router-cli/select.js";
 import type { CliArpEntry, ParseResult } from "./router-cli/types.js";
 import type { RouterSource } from "./types.js";
 
@@ -14,32 +17,41 @@ function firstLine(text: string): string {
   return text.split(/\r?\n/).find((l) => l.trim() !== "")?.trim() ?? "";
 }
 
+function toArpEntry(e: CliArpEntry): ArpEntry {
+  const a: ArpEntry = { vip: e.ip, mac: e.mac, static: e.static };
+  if (e.interface !== undefined) a.interface = e.interface;
+  return a;
+}
+
 export function createSshRouterSource(cfg: SshRouterConfig, runner: CommandRunner, log: Logger): RouterSource {
-  const platform = PLATFORMS[cfg.platform];
-  if (!platform) {
-    throw new Error(`router ${cfg.name}: unknown platform "${cfg.platform}"; use one of ${Object.keys(PLATFORMS).join(", ")}`);
-  }
-  const command = cfg.command ?? platform.command;
+  const platform = platformOf(cfg.platform);
+  if (!platform) throw new Error(`router ${cfg.name}: unknown platform "${cfg.platform}"; use one of ${PLATFORM_NAMES.join(", ")}`);
+  const vrfIssue = cfg.vrf === undefined ? null : vrfProblem(cfg.platform);
+  if (vrfIssue) throw new Error(`router ${cfg.name}: vrf ${JSON.stringify(cfg.vrf)}: ${vrfIssue}`);
+  const vrf = cfg.vrf === undefined ? undefined : platform.vrf;
+  const defaultCommand = vrf?.kind === "named" ? vrf.command : vrf?.kind === "selected" ? vrf.command(cfg.vrf!) : platform.command;
+  const command = cfg.command ?? defaultCommand;
   const problem = commandProblem(command, cfg.platform);
   if (problem !== null) {
-    throw new Error(`router ${cfg.name}: command ${JSON.stringify(command)} ${problem}; use the platform default (${platform.command}) or a plain show command`);
+    throw new Error(`router ${cfg.name}: command ${JSON.stringify(command)} ${problem}; use the platform default (${defaultCommand}) or a plain show command`);
   }
-  const where = `\`${command}\` on ${cfg.name} (${cfg.platform}, ${cfg.host}:${cfg.port})`;
+  const perVip = cfg.platform === "linux" && cfg.command === undefined;
+  const where = (cmd: string) => `\`${cmd}\` on ${cfg.name} (${cfg.platform}, ${cfg.host}:${cfg.port})`;
 
-  async function run(): Promise<string> {
+  async function run(cmd: string, label: string, acceptExit = false): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const guard = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`${where}: no answer within ${cfg.timeoutMs} ms; check that the router is reachable over SSH`)),
+        () => reject(new Error(`${where(label)}: no answer within ${cfg.timeoutMs} ms; check that the router is reachable over SSH`)),
         cfg.timeoutMs + TIMEOUT_GRACE_MS,
       );
     });
     try {
-      const res = await Promise.race([runner.exec(command, { timeoutMs: cfg.timeoutMs }), guard]);
-      if (res.code !== 0) {
+      const res = await Promise.race([runner.exec(cmd, { timeoutMs: cfg.timeoutMs }), guard]);
+      if (res.code !== 0 && !acceptExit) {
         const why = res.code === null ? "was killed by a signal" : `exited with code ${res.code}`;
         const detail = firstLine(res.stderr) || firstLine(res.stdout) || "no output";
-        throw new Error(`${where} ${why}: ${detail}; check the platform and the user's rights on the router`);
+        throw new Error(`${where(label)} ${why}: ${detail}; check the platform and the user's rights on the router`);
       }
       return res.stdout;
     } finally {
@@ -58,46 +70,63 @@ export function createSshRouterSource(cfg: SshRouterConfig, runner: CommandRunne
     }
     // Every supported CLI prints at least a header; `ip -j neigh` may print nothing for an empty table.
     if (cfg.platform !== "linux" && stdout.trim() === "") {
-      throw new Error(`${where} printed nothing; check that the command works in the router's CLI for this user`);
+      throw new Error(`${where(command)} printed nothing; check that the command works in the router's CLI for this user`);
     }
+  }
+
+  async function readTable(vips: string[]): Promise<CliArpEntry[]> {
+    const stdout = await run(command, command);
+    let parsed: ParseResult;
+    try {
+      parsed = platform.parse(stdout);
+    } catch (err) {
+      // Parsers do not throw; if one ever does, it is still this router's collector error.
+      throw new Error(`cannot parse \`${command}\` output from ${cfg.name}: ${(err as Error).message}`);
+    }
+    check(stdout, parsed);
+    // A VRF asked for by name in the command: every entry printed is that VRF's.
+    const entries = vrf?.kind === "selected" && cfg.command === undefined ? parsed.entries.map((e) => ({ ...e, vrf: cfg.vrf })) : parsed.entries;
+    // Output that names VRFs is filtered by name; a selecting command (or override) already chose.
+    const named = platform.vrf?.kind === "named" ? platform.vrf : undefined;
+    const selected = selectVipEntries(entries, vips, {
+      ...(cfg.vrf !== undefined && named ? { vrf: cfg.vrf } : {}),
+      ...(named ? { unnamed: named.unnamed } : {}),
+    });
+    if ("error" in selected) throw new Error(`${where(command)}: ${selected.error}`);
+    for (const w of selected.warnings) log.warn({ router: cfg.name }, `${w} (set vrf: or point command: at one table)`);
+    log.debug({ router: cfg.name, rows: parsed.entries.length, vips: vips.length, found: selected.entries.length }, "ssh router read");
+    return selected.entries;
+  }
+
+  // linux: the interface of each VIP, from config or asked of the kernel once per VIP set.
+  let ifaces: { key: string; map: Map<string, string> } | undefined;
+  async function interfaces(vips: string[]): Promise<Map<string, string>> {
+    if (cfg.interface !== undefined) return new Map(vips.map((v) => [v, cfg.interface!]));
+    const key = vips.join(" ");
+    if (ifaces?.key === key) return ifaces.map;
+    const out = await run(routeGetCommand(vips), "ip -j route get VIP", true);
+    const routes = readRouteGet(out, vips);
+    if ("error" in routes) throw new Error(`${where("ip -j route get VIP")}: ${routes.error}`);
+    ifaces = { key, map: routes.ifaces };
+    return routes.ifaces;
+  }
+
+  async function readVips(vips: string[]): Promise<CliArpEntry[]> {
+    if (vips.length === 0) return [];
+    const map = await interfaces(vips);
+    const out = await run(neighGetCommand(vips, (v) => map.get(v)!), "ip -j neigh get VIP dev IF", true);
+    const read = readNeighGet(out, vips);
+    if ("error" in read) throw new Error(`${where("ip -j neigh get VIP dev IF")}: ${read.error}`);
+    return read.entries;
   }
 
   return {
     name: cfg.name,
     kind: "ssh",
     async read(vips: string[]): Promise<RouterReading> {
-      const stdout = await run();
-      let parsed: ParseResult;
-      try {
-        parsed = platform.parse(stdout);
-      } catch (err) {
-        // Parsers do not throw; if one ever does, it is still this router's collector error.
-        throw new Error(`cannot parse \`${command}\` output from ${cfg.name}: ${(err as Error).message}`);
-      }
-      check(stdout, parsed);
-      const wanted = new Set(vips);
-      const byVip = new Map<string, CliArpEntry>();
-      for (const e of parsed.entries) {
-        if (!wanted.has(e.ip)) continue;
-        const seen = byVip.get(e.ip);
-        if (!seen) byVip.set(e.ip, e);
-        else if (seen.mac !== e.mac) {
-          log.warn(
-            { router: cfg.name, vip: e.ip, kept: seen.mac, ignored: e.mac, vrfs: [seen.vrf ?? null, e.vrf ?? null] },
-            "router lists the VIP more than once with different MACs; keeping the first (set the router's command to a single VRF)",
-          );
-        }
-      }
-      const entries: ArpEntry[] = [];
-      for (const vip of wanted) {
-        const e = byVip.get(vip);
-        if (!e) continue;
-        const a: ArpEntry = { vip, mac: e.mac, static: e.static };
-        if (e.interface !== undefined) a.interface = e.interface;
-        entries.push(a);
-      }
-      log.debug({ router: cfg.name, rows: parsed.entries.length, vips: vips.length, found: entries.length }, "ssh router read");
-      return { router: cfg.name, entries };
+      const unique = [...new Set(vips)];
+      const found = perVip ? await readVips(unique) : await readTable(unique);
+      return { router: cfg.name, entries: found.map(toArpEntry) };
     },
     close: () => runner.close(),
   };

@@ -8,6 +8,8 @@ export interface RouterSource {
   readonly kind: string;
   /** The router's complete ARP entries for these VIPs (absent VIPs are left out). */
   read(vips: string[]): Promise<RouterReading>;
+  /** Rows skipped as malformed since the source was created (vip_arp_malformed_rows_total). */
+  malformedRows?(): number;
   close(): Promise<void>;
 }
 

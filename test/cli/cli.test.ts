@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { samples } from "../helpers/exporter.js";
 
 const CLI = join(process.cwd(), "dist/src/cli.js");
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -41,12 +42,12 @@ describe("vip-arp-exporter check", () => {
     expect(r.stderr).toContain("DEMO MODE");
     expect(r.stdout).toMatch(/192\.0\.2\.102\s+00:1a:4a:48:be:4c\s+ose-prod-node-03\s+yes/);
     expect(r.stdout).toMatch(/ose-prod-node-02\s+0\s+up/);
-    expect(r.stdout).toContain("imbalance ratio 0.333");
+    expect(r.stdout).toMatch(/^  imbalance ratio 0\.333 /m);
   });
 
   it("exits 0 on a balanced scenario", () => {
     const r = run(["check", "--sim.scenario", "scenarios/balanced.yaml"]);
-    expect(r.stdout).toContain("imbalance ratio 0.000");
+    expect(r.stdout).toMatch(/^  imbalance ratio 0\.000 /m);
     expect(r.status).toBe(0);
   });
 
@@ -127,18 +128,21 @@ describe("vip-arp-exporter (serve) in demo mode", () => {
     const base = /curl -s (http:\/\/localhost:\d+)\/metrics/.exec(stderr)![1]!;
     const tokenFile = /Repair:.*cat (\S+)\)/.exec(stderr)![1]!;
     const token = readFileSync(tokenFile, "utf8").trim();
-    const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toContain('vip_mac_owner{router="core-s1",vip="192.0.2.102",mac="00:1a:4a:48:be:4c",node="ose-prod-node-03"} 1');
-    expect(metrics).toContain('infra_node_vip_count{router="core-s1",node="ose-prod-node-02"} 0');
-    expect(metrics).toMatch(/arp_imbalance_ratio\{router="core-s1"\} 0\.333/);
+    // Parsed exposition, exact values: a substring "} 0" would also match 0.333.
+    const metrics = samples(await (await fetch(`${base}/metrics`)).text());
+    expect(metrics.get('vip_mac_owner{router="core-s1",vip="192.0.2.102",mac="00:1a:4a:48:be:4c",node="ose-prod-node-03"}')).toBe(1);
+    expect(metrics.get('infra_node_vip_count{router="core-s1",node="ose-prod-node-02"}')).toBe(0);
+    expect(metrics.get('arp_imbalance_ratio{router="core-s1"}')).toBeCloseTo(1 / 3, 10);
     expect((await fetch(`${base}/remediate`, { method: "POST" })).status).toBe(401);
     const res = await fetch(`${base}/remediate`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     const report = (await res.json()) as { after: { ratio: number } };
     expect(report.after.ratio).toBe(0);
-    const after = await (await fetch(`${base}/metrics`)).text();
-    expect(after).toContain('arp_imbalance_ratio{router="core-s1"} 0');
-    expect(after).toContain('infra_node_vip_count{router="core-s1",node="ose-prod-node-02"} 1');
+    const after = samples(await (await fetch(`${base}/metrics`)).text());
+    expect(after.get('arp_imbalance_ratio{router="core-s1"}')).toBe(0);
+    for (const n of ["ose-prod-node-01", "ose-prod-node-02", "ose-prod-node-03"]) {
+      expect([n, after.get(`infra_node_vip_count{router="core-s1",node="${n}"}`)]).toEqual([n, 1]);
+    }
     const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -69,7 +69,9 @@ describe("README.md: metrics", () => {
 describe("README.md: HTTP endpoints", () => {
   const http = sourceFiles(join(SRC, "http")).map((f) => readFileSync(f, "utf8")).join("\n");
   const routes = [...http.matchAll(/(?:app|router)\.(?:get|post|all)\("([^"]+)"/g)].map((m) => m[1]!);
-  const statuses = [...new Set([...http.matchAll(/\.status\((\d{3})/g), ...http.matchAll(/\? (\d{3}) : (\d{3})/g)].flatMap((m) => m.slice(1)))];
+  const statuses = [
+    ...new Set([...http.matchAll(/\.status\((\d{3})/g), ...http.matchAll(/\? (\d{3}) : (\d{3})/g), ...http.matchAll(/return (\d{3});/g)].flatMap((m) => m.slice(1))),
+  ];
 
   it("finds the routes and status codes in src/http/", () => {
     expect(routes).toEqual(expect.arrayContaining(["/", "/-/healthy", "/-/ready", "/remediate"]));
@@ -113,7 +115,13 @@ describe("README.md: troubleshooting", () => {
     "failed: add the public key of ssh.private_key_file to that user's authorized_keys on the host",
     "use an unencrypted OpenSSH or PEM key, or set its passphrase",
     "connection refused: check the address and port and that sshd runs there",
-    "check that the host is reachable and sshd answers",
+    "check that the host is reachable and no firewall drops the connection",
+    "the server accepted the TCP connection but sent nothing",
+    "instead of an SSH banner: check that port",
+    "during the SSH handshake and login; check that sshd on the host answers",
+    "check that it does not hang on the host",
+    "stopped reading and dropped the connection",
+    "it may or may not have run: check sshd and the network path to the host",
     "check nodes[].interface and that iproute2 is installed",
     "install iputils-arping",
     "unless the router accepts unsolicited ARP (arp_accept)",

@@ -66,9 +66,9 @@ export class ClosedLoop {
     this.cleanups.push({ what: "simulated segment", run: () => sim.stop() });
     for (const vip of sim.config.vips) this.initialEntries[vip] = sim.segment.routerMac("core-s1", vip);
     const runtime = { config: sim.config, sim, tokenFile: this.tokenFile, banner: null, close: () => sim.stop() };
-    const serving = await serve(runtime, { listenAddress: "127.0.0.1:0", telemetryPath: "/metrics" }, this.logger());
-    this.cleanups.push({ what: "exporter HTTP server", run: () => serving.close() });
-    this.exporterPort = serving.port;
+    const serving = await serve(runtime, { listenAddresses: ["127.0.0.1:0"], telemetryPath: "/metrics", timeoutOffsetMs: 500 }, this.logger());
+    this.cleanups.push({ what: "exporter HTTP server", run: () => serving.shutdown("SIGTERM").then(() => undefined) });
+    this.exporterPort = serving.web.listeners[0]!.port;
 
     const rules = rulesForTest(readFileSync(SHIPPED_RULES, "utf8"));
     if (!rules.ok) throw new Error(`cannot shorten ${SHIPPED_RULES}: ${rules.error}`);

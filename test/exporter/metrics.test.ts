@@ -3,7 +3,9 @@ import { createServer, type Server, type Socket } from "node:net";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseScenario, DEFAULT_SCENARIO_YAML } from "../../src/sim/scenario.js";
+import { SIM_USER } from "../../src/sim/start.js";
 import { find, samples, startTestExporter, type TestExporter } from "../helpers/exporter.js";
+import { recordingLogger } from "../helpers/log.js";
 
 let ex: TestExporter | null = null;
 afterEach(async () => {
@@ -119,19 +121,34 @@ describe("a node that accepts TCP and never speaks", () => {
     blackhole = createServer((s) => sockets.push(s));
     await new Promise<void>((r) => blackhole!.listen(0, "127.0.0.1", r));
     const port = (blackhole.address() as { port: number }).port;
+    // The node timeout is far below the scrape cap (10 s): the error must come from the node's
+    // own timeout. Were it not honoured, the cap would fire and the message would name 10000 ms.
+    const NODE_TIMEOUT_MS = 300;
+    const { log, lines } = recordingLogger("warn");
     ex = await startTestExporter(undefined, {
+      log,
       edit: (c) => ({
         ...c,
-        ssh: { ...c.ssh!, timeoutMs: 500 },
+        scrapeTimeoutMs: 10_000,
+        ssh: { ...c.ssh!, timeoutMs: NODE_TIMEOUT_MS },
         nodes: c.nodes.map((n) => (n.name === "ose-prod-node-02" ? { ...n, port } : n)),
       }),
     });
     const s = await scrape(ex);
     expect(s.get('infra_node_up{node="ose-prod-node-02"}')).toBe(0);
+    expect(s.get('vip_arp_collector_success{collector="node",target="ose-prod-node-02"}')).toBe(0);
     expect(s.get('infra_node_up{node="ose-prod-node-01"}')).toBe(1);
     expect(s.get('vip_mac_owner{router="core-s1",vip="192.0.2.101",mac="00:1a:4a:48:be:4b",node="ose-prod-node-01"}')).toBe(1);
     expect(s.get('infra_node_vip_count{router="core-s1",node="ose-prod-node-02"}')).toBe(0);
     expect(sockets.length).toBeGreaterThan(0);
+
+    const failed = lines.filter((l) => l.msg === "node read failed");
+    expect(failed.map((l) => l.node)).toEqual(["ose-prod-node-02"]);
+    // The bound that fired is the node's own timeout, named in full.
+    expect(failed[0]!.err).toBe(
+      `ssh ose-prod-node-02 (${SIM_USER}@127.0.0.1:${port}): timed out after ${NODE_TIMEOUT_MS} ms waiting for the SSH banner: ` +
+        `the server accepted the TCP connection but sent nothing; check that sshd (not another service) listens on port ${port} and is not overloaded`,
+    );
   });
 });
 

@@ -1,9 +1,10 @@
-// Builds the exporter's HTTP app over a simulated segment, as `serve` does, for supertest.
+// Builds the exporter's HTTP app, as `serve` does, for supertest: over a simulated segment, or
+// over any config.
 import { Registry } from "prom-client";
 import { createCollector } from "../../src/collect/collector.js";
 import type { Config } from "../../src/config/types.js";
-import { createApp } from "../../src/http/app.js";
-import { silentLogger } from "../../src/log.js";
+import { createApp, fixedState } from "../../src/http/app.js";
+import { silentLogger, type Logger } from "../../src/log.js";
 import { ExporterMetrics } from "../../src/metrics/exporter-metrics.js";
 import { createRemediationMetrics } from "../../src/remediate/metrics.js";
 import { Remediator } from "../../src/remediate/remediator.js";
@@ -20,34 +21,31 @@ export interface TestExporter {
 
 export async function startTestExporter(
   scenario: Scenario = defaultScenario(),
-  opts: SimulationOptions & { edit?: (c: Config) => Config } = {},
+  opts: SimulationOptions & { edit?: (c: Config) => Config; log?: Logger } = {},
 ): Promise<TestExporter> {
   const sim = await startSimulation(scenario, opts);
   const config = opts.edit ? opts.edit(sim.config) : sim.config;
-  const log = silentLogger();
+  const app = createTestApp(config, opts.log);
+  return {
+    ...app,
+    sim,
+    async close() {
+      await app.close();
+      await sim.stop();
+    },
+  };
+}
+
+export type TestApp = Omit<TestExporter, "sim">;
+
+/** The exporter's app for any config (its sources are whatever the config names). */
+export function createTestApp(config: Config, log: Logger = silentLogger()): TestApp {
   const registry = new Registry();
   const metrics = new ExporterMetrics(registry, config);
   const collector = createCollector(config, log);
   const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry, config) });
-  const { app } = createApp({
-    collector,
-    registry,
-    metrics,
-    log,
-    remediator,
-    token: config.remediation.token,
-    maxBodyBytes: config.remediation.maxBodyBytes,
-  });
-  return {
-    sim,
-    config,
-    app,
-    registry,
-    async close() {
-      await collector.close();
-      await sim.stop();
-    },
-  };
+  const { app } = createApp({ state: fixedState({ config, collector, remediator }), registry, metrics, log });
+  return { config, app, registry, close: () => collector.close() };
 }
 
 /** Parses Prometheus text exposition into {name{labels}: value} (sorted label order kept as printed). */

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import bcrypt from "bcryptjs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openRuntime, type Runtime } from "../../src/cli/runtime.js";
-import { serve, type Serving } from "../../src/cli/serve.js";
+import { serve } from "../../src/cli/serve.js";
+import type { Exporter } from "../../src/serve/exporter.js";
 import { ConfigError } from "../../src/config/load.js";
 import { BasicAuthVerifier, CACHE_TTL_MS, parseBasicAuth } from "../../src/http/basic-auth.js";
 import { createWebServer, loadWebConfigFile, parseWebConfig, type ClientAuthType, type WebConfig } from "../../src/http/web-config.js";
@@ -181,7 +182,7 @@ describe("BasicAuthVerifier", () => {
 
 describe("serve with TLS and basic auth", () => {
   let rt: Runtime;
-  let serving: Serving;
+  let serving: Exporter;
   let base: string;
   const tlsOpts = { ca: ca.cert };
   const auth = { authorization: basic("prometheus", PASSWORD) };
@@ -195,23 +196,23 @@ tls_server_config:
 basic_auth_users:
   prometheus: "${HASH}"
 `);
-    serving = await serve(rt, { listenAddress: "127.0.0.1:0", telemetryPath: "/metrics", webConfig }, silentLogger());
-    base = `https://127.0.0.1:${serving.port}`;
+    serving = await serve(rt, { listenAddresses: ["127.0.0.1:0"], telemetryPath: "/metrics", timeoutOffsetMs: 500, webConfig }, silentLogger());
+    base = `https://127.0.0.1:${serving.web.listeners[0]!.port}`;
   });
   afterAll(async () => {
-    await serving?.close();
+    await serving?.shutdown("SIGTERM");
     await rt?.close();
   });
 
   it("serves the metrics over TLS to a client that trusts the CA and sends the password", async () => {
-    expect(serving.scheme).toBe("https");
+    expect(serving.web.scheme).toBe("https");
     const r = await request(`${base}/metrics`, { ...tlsOpts, headers: auth });
     expect(r.status).toBe(200);
     expect(r.body).toContain('vip_mac_owner{router="core-s1",vip="192.0.2.102"');
   });
 
   it("refuses plain HTTP on the TLS port", async () => {
-    await expect(request(`http://127.0.0.1:${serving.port}/metrics`, { headers: auth })).rejects.toThrow();
+    await expect(request(`http://127.0.0.1:${serving.web.listeners[0]!.port}/metrics`, { headers: auth })).rejects.toThrow();
   });
 
   it("refuses a client that does not trust the certificate", async () => {

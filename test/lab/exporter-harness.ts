@@ -67,8 +67,8 @@ export interface RemediationJson {
 export async function startExporter(configFile: string): Promise<RunningExporter> {
   // env {}: the operator's VIP_ARP_REMEDIATE_TOKEN must not replace the lab's token file.
   const rt = await openRuntime({ configFile, env: {} });
-  const serving = await serve(rt, { listenAddress: "127.0.0.1:0", telemetryPath: "/metrics" }, silentLogger());
-  const url = `http://127.0.0.1:${serving.port}`;
+  const serving = await serve(rt, { listenAddresses: ["127.0.0.1:0"], telemetryPath: "/metrics", timeoutOffsetMs: 500 }, silentLogger());
+  const url = `http://127.0.0.1:${serving.web.listeners[0]!.port}`;
   return {
     url,
     async scrape() {
@@ -86,7 +86,7 @@ export async function startExporter(configFile: string): Promise<RunningExporter
       return { status: res.status, json: (await res.json()) as RemediationJson };
     },
     async close() {
-      await serving.close();
+      await serving.shutdown("SIGTERM");
       await rt.close();
     },
   };

@@ -1,7 +1,7 @@
 // Random small observations for property tests: <= 6 VIPs, <= 4 nodes, <= 2 routers, with down
-// nodes, unknown MACs, missing and static entries, unreadable routers.
+// nodes, unknown MACs, missing, static and unreadable entries, unreadable routers.
 import fc from "fast-check";
-import type { ArpEntry, Observation, ObservedNode, ObservedRouter } from "../../src/model/types.js";
+import type { ArpEntry, Observation, ObservedNode, ObservedRouter, UnreadableEntry } from "../../src/model/types.js";
 
 export const UNKNOWN_MAC = "02:00:00:00:00:99";
 export const nodeMac = (i: number) => `02:00:00:00:00:0${i + 1}`;
@@ -26,17 +26,19 @@ export const observationArb: fc.Arbitrary<Observation> = fc
         holds: up ? holds : [],
       }));
     // per VIP: 0 absent, 1..nNodes that node's MAC, nNodes+1 a MAC of no node
-    const entryArb = fc.record({ to: fc.integer({ min: 0, max: nNodes + 1 }), static: chance(12) });
+    const entryArb = fc.record({ to: fc.integer({ min: 0, max: nNodes + 1 }), static: chance(12), unreadable: chance(5) });
     const routerArb = (i: number): fc.Arbitrary<ObservedRouter> =>
       fc.record({ ok: chance(85), entries: fc.array(entryArb, { minLength: nVips, maxLength: nVips }) }).map(({ ok, entries }) => {
         const name = `r${i + 1}`;
         if (!ok) return { name, reading: null, error: "timeout" };
         const list: ArpEntry[] = [];
+        const unreadable: UnreadableEntry[] = [];
         entries.forEach((e, k) => {
+          if (e.unreadable) return void unreadable.push({ vip: vips[k]!, reason: "physAddress is 5 bytes, expected 6" });
           if (e.to === 0) return;
           list.push({ vip: vips[k]!, mac: e.to > nNodes ? UNKNOWN_MAC : nodeMac(e.to - 1), static: e.static });
         });
-        return { name, reading: { router: name, entries: list } };
+        return { name, reading: { router: name, entries: list, ...(unreadable.length ? { unreadable } : {}) } };
       });
     return fc.record({
       vips: fc.constant(vips),

@@ -274,11 +274,11 @@ describe("plan: cases", () => {
 
   it("sorts actions by numeric VIP order", () => {
     const vips = ["10.0.0.10", "10.0.0.9", "10.0.0.100", "10.0.0.2"];
-    const p = run({
-      vips,
-      nodes: [node("a", MAC1, vips), node("b", MAC2, vips)],
-      routers: [router("r", {})],
-    });
+    // One entry the router already has (else its empty view would be distrusted), three missing.
+    const p = run(
+      { vips, nodes: [node("a", MAC1, vips), node("b", MAC2, vips)], routers: [router("r", { "10.0.0.10": MAC1 })] },
+      { reassert: true },
+    );
     expect(p.actions.map((a) => a.vip)).toEqual(["10.0.0.2", "10.0.0.9", "10.0.0.10", "10.0.0.100"]);
   });
 

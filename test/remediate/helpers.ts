@@ -55,7 +55,11 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
   const log = silentLogger();
   const collector = createCollector(sim.config, log);
   const registry = new Registry();
-  const config = o.remediatorConfig ? o.remediatorConfig(structuredClone(sim.config)) : sim.config;
+  const edited = o.remediatorConfig ? o.remediatorConfig(structuredClone(sim.config)) : sim.config;
+  const config = {
+    ...edited,
+    remediation: { ...edited.remediation, token: o.token === undefined ? TOKEN : o.token, maxBodyBytes: o.maxBodyBytes ?? edited.remediation.maxBodyBytes },
+  };
   const remediator = new Remediator({
     config,
     collector: o.wrapCollector ? o.wrapCollector(collector) : collector,
@@ -65,12 +69,7 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
   });
   const app = express();
   app.use(
-    remediateRoute({
-      remediator,
-      token: o.token === undefined ? TOKEN : o.token,
-      log,
-      maxBodyBytes: o.maxBodyBytes ?? config.remediation.maxBodyBytes,
-    }),
+    remediateRoute({ state: () => ({ remediator }), log }),
   );
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -5,7 +5,8 @@ import { Registry } from "prom-client";
 import { parseConfig } from "../../src/config/load.js";
 import { silentLogger } from "../../src/log.js";
 import { createRemediationMetrics } from "../../src/remediate/metrics.js";
-import { serve, type Serving } from "../../src/cli/serve.js";
+import { serve } from "../../src/cli/serve.js";
+import type { Exporter } from "../../src/serve/exporter.js";
 import { defaultScenario } from "../../src/sim/scenario.js";
 import { startSimulation, type Simulation } from "../../src/sim/start.js";
 import { find, samples } from "../helpers/exporter.js";
@@ -75,9 +76,9 @@ describe("createRemediationMetrics", () => {
 
 describe("serve", () => {
   let sim: Simulation | null = null;
-  let serving: Serving | null = null;
+  let serving: Exporter | null = null;
   afterEach(async () => {
-    await serving?.close();
+    await serving?.shutdown("SIGTERM");
     await sim?.stop();
     serving = null;
     sim = null;
@@ -88,10 +89,10 @@ describe("serve", () => {
     const s = sim;
     serving = await serve(
       { config: s.config, sim: s, tokenFile: null, banner: null, close: () => s.stop() },
-      { listenAddress: "127.0.0.1:0", telemetryPath: "/metrics" },
+      { listenAddresses: ["127.0.0.1:0"], telemetryPath: "/metrics", timeoutOffsetMs: 500 },
       silentLogger(),
     );
-    const res = await fetch(`http://127.0.0.1:${serving.port}/metrics`);
+    const res = await fetch(`http://127.0.0.1:${serving.web.listeners[0]!.port}/metrics`);
     expect(res.status).toBe(200);
     const m = samples(await res.text());
     const nodes = s.config.nodes.map((n) => n.name);

@@ -180,13 +180,15 @@ describe("POST /remediate refuses before anything runs", () => {
 });
 
 describe("POST /remediate on harder segments", () => {
-  it("answers 500 and sends nothing when no router can be read", async () => {
+  it("answers 503 and sends nothing when no router can be read", async () => {
     const scenario = defaultScenario();
     scenario.routers[0]!.up = false;
     const x = await setup({ scenario });
     const res = await post(x);
-    expect(res.status).toBe(500);
-    expect(res.body.error).toMatch(/no router could be read.*core-s1/);
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatch(/^no router's view can be trusted, nothing was planned or sent \(core-s1 could not be read: SNMP request to 127\.0\.0\.1:\d+ timed out/);
+    expect(res.body.distrusted.map((d: { router: string }) => d.router)).toEqual(["core-s1"]);
+    expect(res.body.actions).toEqual([]);
     expect(Object.values(x.arpings()).flat()).toEqual([]);
     expect(await x.counter("vip_arp_remediation_failures_total")).toBe(1);
   });
@@ -280,6 +282,7 @@ describe("POST /remediate: one run at a time, cooldown, Alertmanager, audit", ()
       collect: async () => (await gate, c.collect()),
       readRouters: () => c.readRouters(),
       runner: (n) => c.runner(n),
+      drain: () => c.drain(),
       close: () => c.close(),
     });
     const x = await setup({ wrapCollector: gated });

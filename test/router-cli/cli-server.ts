@@ -13,6 +13,10 @@ export interface CliReply {
   code?: number;
   /** Never answer (the client's timeout must fire). */
   hang?: boolean;
+  /** Write stdout, then reset the TCP connection without an exit status. */
+  reset?: boolean;
+  /** Write stdout again and again until the client closes the channel (a runaway command). */
+  flood?: boolean;
 }
 
 export interface CliServer {
@@ -22,6 +26,10 @@ export interface CliServer {
   settings: SshSettings;
   /** Every command received, in order. */
   commands: string[];
+  /** TCP connections accepted and SSH logins completed, since the start. */
+  connections(): { tcp: number; ssh: number };
+  /** TCP connections open now (the server has not seen them close). */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -32,6 +40,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
   if (allowed instanceof Error) throw allowed;
   const commands: string[] = [];
   const sockets = new Set<Socket>();
+  const count = { tcp: 0, ssh: 0 };
 
   const ssh = new Server({ hostKeys: [hostKey.private] }, (client) => {
     client.on("error", () => {});
@@ -45,6 +54,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
       else ctx.reject(["publickey"]);
     });
     client.on("ready", () => {
+      count.ssh++;
       client.on("session", (acceptSession) => {
         const session = acceptSession();
         session.on("exec", (acceptExec, _reject, info) => {
@@ -52,6 +62,21 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
           const stream = acceptExec();
           const reply = respond(info.command);
           if (reply.hang) return;
+          if (reply.reset) {
+            stream.write(reply.stdout ?? "");
+            // Let the bytes leave, then RST every connection (there is one per test).
+            setTimeout(() => sockets.forEach((s) => s.resetAndDestroy()), 50);
+            return;
+          }
+          if (reply.flood) {
+            const chunk = reply.stdout ?? "y\n";
+            const pump = (): void => {
+              while (!stream.destroyed && stream.writable && stream.write(chunk));
+              if (!stream.destroyed && stream.writable) stream.once("drain", pump);
+            };
+            stream.on("error", () => {});
+            return pump();
+          }
           if (reply.stderr) stream.stderr.write(reply.stderr);
           stream.write(reply.stdout ?? "");
           stream.exit(reply.code ?? 0);
@@ -64,6 +89,7 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
   const net: NetServer = createServer((sock) => {
     sock.setNoDelay(true); // otherwise every exec waits on Nagle
     sockets.add(sock);
+    count.tcp++;
     sock.on("close", () => sockets.delete(sock));
     ssh.injectSocket(sock);
   });
@@ -79,6 +105,8 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
     host: "127.0.0.1",
     port,
     commands,
+    connections: () => ({ ...count }),
+    openSockets: () => sockets.size,
     settings: {
       user: "netops",
       privateKey: clientKey.private,

@@ -8,32 +8,11 @@ import {
   parseJunos,
   parseLinux,
   PLATFORMS,
-  type CliArpEntry,
-  type CliParser,
 } from "../../src/sources/router-cli/index.js";
-import { fixture } from "./fixtures.js";
-
-const N1 = "00:1a:4a:48:be:4b";
-const N2 = "00:1a:4a:48:be:ef";
-const N3 = "00:1a:4a:48:be:4c";
-
-function e(ip: string, mac: string, isStatic: boolean, iface?: string, vrf?: string): CliArpEntry {
-  const out: CliArpEntry = { ip, mac, static: isStatic };
-  if (iface !== undefined) out.interface = iface;
-  if (vrf !== undefined) out.vrf = vrf;
-  return out;
-}
-
-interface Case {
-  file: string;
-  parse: CliParser;
-  entries: CliArpEntry[];
-  /** Rows shown for addresses without a complete entry (must not be returned). */
-  absent: string[];
-}
+import { e, expectFixture, fixture, N1, N2, N3, type FixtureCase } from "./fixtures.js";
 
 const GI = "GigabitEthernet0/0/1";
-const CASES: Case[] = [
+const CASES: FixtureCase[] = [
   {
     file: "cisco-ios-core.txt",
     parse: parseCiscoIos,
@@ -195,29 +174,17 @@ const CASES: Case[] = [
 
 describe("fixtures", () => {
   for (const c of CASES) {
-    it(`${c.file}: exactly the complete entries it shows`, () => {
-      const text = fixture(c.file);
-      const result = c.parse(text);
-      expect(result.errors).toEqual([]);
-      expect(result.entries).toStrictEqual(c.entries);
-      // Cross-check: every address the fixture shows is either an expected entry or listed absent.
-      const shown = new Set(
-        [...text.matchAll(/"dst":\s*"([^"]+)"|(?:^|\s)(\d+\.\d+\.\d+\.\d+|[0-9a-f]*::[0-9a-f:]*)(?=\s)/gim)].map((m) => m[1] ?? m[2]!),
-      );
-      const accounted = new Set([...c.entries.map((x) => x.ip), ...c.absent]);
-      expect([...shown].sort()).toEqual([...accounted].sort());
-      for (const ip of c.absent) expect(result.entries.some((x) => x.ip === ip)).toBe(false);
-    });
+    it(`${c.file}: exactly the complete entries it shows`, () => expectFixture(c));
   }
 });
 
 describe("platform table", () => {
   it("maps each platform to its fixed command and parser", () => {
-    expect(PLATFORMS.linux).toEqual({ command: "ip -j neigh", parse: parseLinux });
-    expect(PLATFORMS["cisco-ios"]).toEqual({ command: "show ip arp", parse: parseCiscoIos });
-    expect(PLATFORMS["arista-eos"]).toEqual({ command: "show ip arp", parse: parseAristaEos });
-    expect(PLATFORMS["cisco-nxos"]).toEqual({ command: "show ip arp", parse: parseCiscoNxos });
-    expect(PLATFORMS.junos).toEqual({ command: "show arp no-resolve", parse: parseJunos });
+    expect(PLATFORMS.linux).toMatchObject({ command: "ip -j neigh", parse: parseLinux });
+    expect(PLATFORMS["cisco-ios"]).toMatchObject({ command: "show ip arp", parse: parseCiscoIos });
+    expect(PLATFORMS["arista-eos"]).toMatchObject({ command: "show ip arp", parse: parseAristaEos });
+    expect(PLATFORMS["cisco-nxos"]).toMatchObject({ command: "show ip arp", parse: parseCiscoNxos });
+    expect(PLATFORMS.junos).toMatchObject({ command: "show arp no-resolve", parse: parseJunos });
   });
 });
 

@@ -7,7 +7,7 @@ import { SshConnection } from "../../src/sources/ssh/connection.js";
 import { createSshRouterSource } from "../../src/sources/ssh-router.js";
 import type { RouterSource } from "../../src/sources/types.js";
 import { startCliServer, type CliReply, type CliServer } from "./cli-server.js";
-import { fixture } from "./fixtures.js";
+import { fixture, N1, N2, N3 } from "./fixtures.js";
 
 let reply: (command: string) => CliReply = () => ({ stdout: "" });
 let server: CliServer;
@@ -36,8 +36,6 @@ function source(platform: RouterPlatform, extra: Partial<SshRouterConfig> = {}):
   return s;
 }
 
-const N1 = "00:1a:4a:48:be:4b";
-const N3 = "00:1a:4a:48:be:4c";
 const VIPS = ["192.0.2.101", "192.0.2.102", "192.0.2.103", "192.0.2.104"];
 
 describe("reads each platform's table over SSH", () => {
@@ -82,13 +80,89 @@ describe("reads each platform's table over SSH", () => {
       ],
     },
     {
-      platform: "linux",
-      file: "linux-ip-j-neigh.txt",
-      command: "ip -j neigh",
+      platform: "cisco-iosxr",
+      file: "cisco-iosxr-show-arp.txt",
+      command: "show arp",
       entries: [
-        { vip: "192.0.2.101", mac: N1, static: false, interface: "eth0" },
-        { vip: "192.0.2.102", mac: N3, static: false, interface: "eth0" },
-        { vip: "192.0.2.103", mac: N3, static: false, interface: "eth0" },
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "Bundle-Ether10.100" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "Bundle-Ether10.100" },
+      ],
+    },
+    {
+      platform: "cisco-asa",
+      file: "cisco-asa.txt",
+      command: "show arp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "inside" },
+        { vip: "192.0.2.102", mac: N2, static: false, interface: "inside" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "inside" },
+      ],
+    },
+    {
+      platform: "huawei-vrp",
+      file: "huawei-vrp-display-arp-brief.txt",
+      command: "display arp all",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "GE0/0/1" },
+        { vip: "192.0.2.102", mac: N2, static: false, interface: "GE0/0/2" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "Wlan-Bss7" },
+      ],
+    },
+    {
+      platform: "hpe-comware",
+      file: "hpe-comware5-display-arp.txt",
+      command: "display arp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "Ethernet1/0/1" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "Ethernet1/0/2" },
+      ],
+    },
+    {
+      platform: "arubaos-switch",
+      file: "arubaos-switch-show-arp.txt",
+      command: "show arp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "2" },
+        { vip: "192.0.2.102", mac: N2, static: false, interface: "Trk1" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "A24" },
+      ],
+    },
+    {
+      platform: "fortios",
+      file: "fortios-get-system-arp.txt",
+      command: "get system arp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "port1.100" },
+        { vip: "192.0.2.102", mac: N2, static: false, interface: "port1.100" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "port1.100" },
+      ],
+    },
+    {
+      platform: "panos",
+      file: "panos-show-arp-all.txt",
+      command: "show arp all",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "ae1.100" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "ae1.100" },
+        { vip: "192.0.2.103", mac: N3, static: false, interface: "ae1.100" },
+      ],
+    },
+    {
+      platform: "mikrotik-routeros",
+      file: "mikrotik-routeros-v6-terse.txt",
+      command: "/ip arp print terse without-paging",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "bridge-vip" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "bridge-vip" },
+      ],
+    },
+    {
+      platform: "extreme-exos",
+      file: "extreme-exos-show-iparp.txt",
+      command: "show iparp",
+      entries: [
+        { vip: "192.0.2.101", mac: N1, static: false, interface: "vips" },
+        { vip: "192.0.2.102", mac: N3, static: false, interface: "vips" },
       ],
     },
   ];
@@ -108,11 +182,17 @@ describe("reads each platform's table over SSH", () => {
   it("reuses one connection for successive reads", async () => {
     reply = () => ({ stdout: fixture("cisco-ios-core.txt") });
     const s = source("cisco-ios");
+    const before = server.connections();
     const a = await s.read(["192.0.2.200"]);
     const b = await s.read(["192.0.2.200", "192.0.2.104"]);
+    const c = await s.read(["192.0.2.200"]);
     expect(a.entries).toEqual([{ vip: "192.0.2.200", mac: "00:50:56:a1:0c:01", static: true, interface: "GigabitEthernet0/0/1" }]);
     expect(b).toEqual(a);
-    expect(server.commands).toEqual(["show ip arp", "show ip arp"]);
+    expect(c).toEqual(a);
+    expect(server.commands).toEqual(["show ip arp", "show ip arp", "show ip arp"]);
+    // Three reads, one TCP connection and one SSH login, counted at the server.
+    const after = server.connections();
+    expect({ tcp: after.tcp - before.tcp, ssh: after.ssh - before.ssh }).toEqual({ tcp: 1, ssh: 1 });
   });
 
   it("runs a validated command override verbatim", async () => {
@@ -123,16 +203,27 @@ describe("reads each platform's table over SSH", () => {
     expect(server.commands).toEqual(["show ip arp vrf PROD"]);
   });
 
+  it("linux with a command override reads the whole table as before", async () => {
+    reply = (command) => (command === "ip -j neigh" ? { stdout: fixture("linux-ip-j-neigh.txt") } : { stderr: `unexpected command ${command}\n`, code: 127 });
+    const reading = await source("linux", { command: "ip -j neigh" }).read([...VIPS].reverse());
+    expect(reading.entries).toEqual([
+      { vip: "192.0.2.103", mac: N3, static: false, interface: "eth0" },
+      { vip: "192.0.2.102", mac: N3, static: false, interface: "eth0" },
+      { vip: "192.0.2.101", mac: N1, static: false, interface: "eth0" },
+    ]);
+    expect(server.commands).toEqual(["ip -j neigh"]);
+  });
+
   it("an empty neighbour table on linux is a reading with no entries", async () => {
     reply = () => ({ stdout: "[]\n" });
-    expect(await source("linux").read(VIPS)).toEqual({ router: "core-s1", entries: [] });
+    expect(await source("linux", { command: "ip -j neigh" }).read(VIPS)).toEqual({ router: "core-s1", entries: [] });
   });
 });
 
 describe("failures are collector errors that say what went wrong", () => {
   it("a non-zero exit rejects with stderr's first line", async () => {
     reply = () => ({ stderr: "\nip: command not found\nsecond line\n", code: 127 });
-    await expect(source("linux").read(VIPS)).rejects.toThrow(/exited with code 127: ip: command not found;/);
+    await expect(source("linux", { command: "ip -j neigh" }).read(VIPS)).rejects.toThrow(/exited with code 127: ip: command not found;/);
   });
 
   it("an unparseable row rejects quoting the line and its number", async () => {
@@ -159,7 +250,7 @@ describe("failures are collector errors that say what went wrong", () => {
 
   it("a command that never finishes rejects with a timeout", async () => {
     reply = () => ({ hang: true });
-    await expect(source("cisco-ios", { timeoutMs: 300 }).read(VIPS)).rejects.toThrow(/timed out|no answer/);
+    await expect(source("cisco-ios", { timeoutMs: 300 }).read(VIPS)).rejects.toThrow(/timed out after 300 ms waiting for the command/);
   });
 
   it("refuses command overrides with shell metacharacters before connecting", () => {
@@ -173,19 +264,81 @@ describe("failures are collector errors that say what went wrong", () => {
   });
 });
 
-describe("duplicates across VRFs", () => {
-  it("keeps the first entry for a VIP listed twice", async () => {
-    reply = () => ({
-      stdout: [
-        "VRF: BLUE",
-        "Address         Age (sec)  Hardware Addr   Interface",
-        "192.0.2.101       0:00:10  001a.4a48.be4c  Vlan200, Ethernet2",
-        "VRF: default",
-        "Address         Age (sec)  Hardware Addr   Interface",
-        "192.0.2.101       0:00:37  001a.4a48.be4b  Vlan100, Ethernet1",
-        "",
-      ].join("\n"),
-    });
+const TWO_VRFS = [
+  "VRF: BLUE",
+  "Address         Age (sec)  Hardware Addr   Interface",
+  "192.0.2.101       0:00:10  001a.4a48.be4c  Vlan200, Ethernet2",
+  "VRF: default",
+  "Address         Age (sec)  Hardware Addr   Interface",
+  "192.0.2.101       0:00:37  001a.4a48.be4b  Vlan100, Ethernet1",
+  "192.0.2.102       0:00:37  001a.4a48.be4b  Vlan100, Ethernet1",
+  "",
+].join("\n");
+
+describe("VRF selection", () => {
+  it("without vrf, a VIP in two VRFs is a read error that names them and says to set vrf:", async () => {
+    reply = () => ({ stdout: TWO_VRFS });
+    await expect(source("arista-eos", { command: "show ip arp vrf all" }).read(["192.0.2.101", "192.0.2.101"])).rejects.toThrow(
+      /^`show ip arp vrf all` on core-s1 \(arista-eos, [^)]+\): VIP 192\.0\.2\.101 is in more than one VRF \("BLUE", "default"\); set vrf: to the one the VIPs live in$/,
+    );
+  });
+
+  it("with vrf, only that VRF's entries count, read with the platform's all-VRF command", async () => {
+    reply = (command) => (command === "show ip arp vrf all" ? { stdout: TWO_VRFS } : { stderr: `unexpected ${command}`, code: 1 });
+    expect((await source("arista-eos", { vrf: "BLUE" }).read(["192.0.2.101", "192.0.2.102"])).entries).toEqual([
+      { vip: "192.0.2.101", mac: N3, static: false, interface: "Vlan200" },
+    ]);
+    expect((await source("arista-eos", { vrf: "default" }).read(["192.0.2.101", "192.0.2.102"])).entries).toEqual([
+      { vip: "192.0.2.101", mac: N1, static: false, interface: "Vlan100" },
+      { vip: "192.0.2.102", mac: N1, static: false, interface: "Vlan100" },
+    ]);
+    expect(server.commands).toEqual(["show ip arp vrf all", "show ip arp vrf all"]);
+  });
+
+  it("nx-os: vrf reads `show ip arp detail vrf all` and its VRF Name column", async () => {
+    reply = (command) => (command === "show ip arp detail vrf all" ? { stdout: fixture("cisco-nxos-detail-vrf-all.txt") } : { stderr: `unexpected ${command}`, code: 1 });
+    const reading = await source("cisco-nxos", { vrf: "PRIMARY" }).read(["192.0.2.101", "192.0.2.102", "192.0.2.103", "192.0.2.104"]);
+    expect(reading.entries).toEqual([
+      { vip: "192.0.2.101", mac: "c8:e7:f0:fb:d6:a7", static: false, interface: "Vlan3" },
+      { vip: "192.0.2.102", mac: "d0:d0:fd:61:ec:c1", static: false, interface: "Vlan3" },
+      { vip: "192.0.2.104", mac: "00:00:0c:9f:f0:03", static: true, interface: "Vlan3" },
+    ]);
+  });
+
+  it("a vrf the output does not list is an error naming the VRFs it does list", async () => {
+    reply = () => ({ stdout: fixture("aruba-aoscx-all-vrfs.txt") });
+    await expect(source("aruba-aoscx", { vrf: "RED" }).read(["192.0.2.101"])).rejects.toThrow(/the output lists VRFs "default", "red" but not "RED"; check vrf:/);
+  });
+
+  it("entries printed without a VRF belong to the platform's default one (huawei: _public_)", async () => {
+    reply = () => ({ stdout: fixture("huawei-vrp-display-arp-all.txt") });
+    expect((await source("huawei-vrp", { vrf: "_public_" }).read(["192.0.2.101", "198.51.100.101"])).entries).toEqual([
+      { vip: "192.0.2.101", mac: N1, static: false, interface: "Eth-Trunk1.100" },
+    ]);
+    expect((await source("huawei-vrp", { vrf: "PROD" }).read(["192.0.2.101", "198.51.100.101"])).entries).toEqual([
+      { vip: "198.51.100.101", mac: N2, static: false, interface: "GE0/2/13.203" },
+    ]);
+    await expect(source("huawei-vrp").read(["192.0.2.101"])).rejects.toThrow(/VIP 192\.0\.2\.101 is in more than one VRF \("OM-3G", "_public_"\)/);
+  });
+
+  it("ios-xr, whose output names no VRF, asks for the VRF by name", async () => {
+    reply = (command) => (command === "show arp vrf PROD" ? { stdout: fixture("cisco-iosxr-vrf-all.txt") } : { stderr: `unexpected ${command}`, code: 1 });
+    const reading = await source("cisco-iosxr", { vrf: "PROD" }).read(["198.51.100.101"]);
+    expect(reading.entries).toEqual([{ vip: "198.51.100.101", mac: N1, static: false, interface: "GigabitEthernet0/0/0/0.2151" }]);
+    expect(server.commands).toEqual(["show arp vrf PROD"]);
+  });
+
+  it("refuses vrf on a platform whose output never names one, pointing at command:", () => {
+    const runner = { exec: async () => ({ code: 0, stdout: "", stderr: "" }), close: async () => {} };
+    expect(() => createSshRouterSource(cfg("cisco-ios", { vrf: "PROD" }), runner, silentLogger())).toThrow(
+      /^router core-s1: vrf "PROD": platform "cisco-ios" prints no VRF names, so entries cannot be told apart by VRF; leave vrf out and point command: at the VRF instead \(e\.g\. show ip arp vrf NAME\)$/,
+    );
+  });
+});
+
+describe("duplicates in one table", () => {
+  it("a VIP listed twice in one VRF with different MACs keeps the first", async () => {
+    reply = () => ({ stdout: ["VRF: default", "Address         Age (sec)  Hardware Addr   Interface", "192.0.2.101       0:00:10  001a.4a48.be4c  Vlan200, Ethernet2", "192.0.2.101       0:00:37  001a.4a48.be4b  Vlan100, Ethernet1", ""].join("\n") });
     const reading = await source("arista-eos", { command: "show ip arp vrf all" }).read(["192.0.2.101", "192.0.2.101"]);
     expect(reading.entries).toEqual([{ vip: "192.0.2.101", mac: N3, static: false, interface: "Vlan200" }]);
   });

@@ -19,11 +19,37 @@ import {
   parseIpAddressTable,
 } from "../../src/sources/snmp/discovery.js";
 import { ASN, compareOids, oidSuffix, parseOid } from "../../src/sources/snmp/oids.js";
+import { reach } from "../helpers/reach.js";
 
 const octets = (hex: string): RawVarbind => ({ oid: "x", type: ASN.OctetString, value: Buffer.from(hex, "hex") });
 const int = (n: number): RawVarbind => ({ oid: "x", type: ASN.Integer, value: n });
 const noSuch: RawVarbind = { oid: "x", type: ASN.NoSuchInstance, value: null };
 const VIP = "192.0.2.101";
+
+/** A MAC in lower-case colon form from its bytes, written out independently of the decoder. */
+const hexMac = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":");
+/** The dotted-quad netmask of a prefix length. */
+const maskOf = (p: number) => {
+  const m = p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
+  return [24, 16, 8, 0].map((sh) => (m >>> sh) & 255).join(".");
+};
+/** What agents send in physAddress: mostly 6 bytes (some all zero), other lengths, wrong types. */
+const physVarbind: fc.Arbitrary<RawVarbind> = fc.oneof(
+  {
+    arbitrary: fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b): RawVarbind => ({ oid: "x", type: ASN.OctetString, value: Buffer.from(b) })),
+    weight: 4,
+  },
+  fc.constant(octets("000000000000")),
+  fc.uint8Array({ maxLength: 20 }).map((b) => ({ oid: "x", type: ASN.OctetString, value: Buffer.from(b) })),
+  fc.integer().map(int),
+  fc.constant(noSuch),
+);
+/** Type and state columns: small integers (valid and not), wrong types, missing. */
+const intVarbind: fc.Arbitrary<RawVarbind> = fc.oneof(
+  fc.integer({ min: 0, max: 9 }).map(int),
+  fc.constant(octets("03")),
+  fc.constant(noSuch),
+);
 
 const anyVarbind: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything(),
@@ -66,12 +92,19 @@ describe("MAC decoding", () => {
   });
 
   it("never throws on garbage", () => {
+    // 6-byte arrays as well, so that the non-null branch is reached (counted).
+    const seen = reach("mac", "null");
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.anything()), (v) => {
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.anything()), (v) => {
         const mac = macFromOctets(v);
-        expect(mac === null || /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)).toBe(true);
+        if (mac === null) return void seen.hit("null");
+        seen.hit("mac");
+        expect(v).toBeInstanceOf(Uint8Array);
+        expect(mac).toBe(hexMac(v as Uint8Array));
       }),
+      { numRuns: 200 },
     );
+    seen.reached(10);
   });
 });
 
@@ -108,16 +141,42 @@ describe("IPv4 in OID indexes", () => {
     expect(parseArpRowIndex("ipNetToPhysical", [2, 2, 16, 192, 0, 2, 1])).toBeNull(); // IPv6 type
     expect(parseArpRowIndex("ipNetToPhysical", [2, 1, 5, 192, 0, 2, 1])).toBeNull(); // wrong length
     expect(parseArpRowIndex("ipNetToMedia", [0, 192, 0, 2, 1])).toBeNull(); // ifIndex 0
+    // Random sub-ids almost never form an index: add real indexes of either table with one
+    // sub-id edited, dropped or added, so both branches are reached (counted).
+    const table = fc.constantFrom("ipNetToMedia" as const, "ipNetToPhysical" as const);
+    const nearIndex = fc
+      .record({
+        t: table,
+        ifIndex: fc.integer({ min: 1, max: 0x7fffffff }),
+        ip: fc.ipV4(),
+        edit: fc.constantFrom("none", "set", "drop", "add"),
+        at: fc.nat(),
+        v: fc.oneof(fc.integer({ min: -1, max: 300 }), fc.double()),
+      })
+      .map(({ t, ifIndex, ip, edit, at, v }) => {
+        const ix = arpRowIndex(t, ifIndex, ip);
+        const i = at % ix.length;
+        if (edit === "set") ix[i] = v;
+        if (edit === "drop") ix.splice(i, 1);
+        if (edit === "add") ix.splice(i, 0, v);
+        return ix;
+      });
+    const seen = reach("parsed", "null");
     fc.assert(
       fc.property(
-        fc.constantFrom("ipNetToMedia" as const, "ipNetToPhysical" as const),
-        fc.array(fc.oneof(fc.integer(), fc.double()), { maxLength: 10 }),
+        table,
+        fc.oneof(fc.array(fc.oneof(fc.integer(), fc.double()), { maxLength: 10 }), nearIndex),
         (table, subids) => {
           const r = parseArpRowIndex(table, subids);
-          expect(r === null || (Number.isInteger(r.ifIndex) && typeof r.ip === "string")).toBe(true);
+          if (r === null) return void seen.hit("null");
+          seen.hit("parsed");
+          // Whatever parses is exactly the index of what it returns (as dotted text: -0 is 0).
+          expect(arpRowIndex(table, r.ifIndex, r.ip).join(".")).toBe(subids.join("."));
         },
       ),
+      { numRuns: 300 },
     );
+    seen.reached(10);
   });
 
   it("parses and orders OIDs numerically", () => {
@@ -175,23 +234,42 @@ describe("ARP row decoding", () => {
   });
 
   it("never throws and only returns well-formed entries, whatever the agent sent", () => {
+    // Garbage alone never decodes to an entry: mix in varbinds an agent really sends, so that
+    // every kind of result is reached (counted).
+    const seen = reach("entry", "missing", "absent", "malformed");
     fc.assert(
       fc.property(
         fc.constantFrom("ipNetToMedia" as const, "ipNetToPhysical" as const),
-        anyVarbind,
-        anyVarbind,
-        anyVarbind,
-        (table, p, t, s) => {
+        // A row the agent does not have answers noSuchInstance in every column.
+        fc.oneof(
+          {
+            arbitrary: fc.tuple(
+              fc.oneof({ arbitrary: physVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
+              fc.oneof({ arbitrary: intVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
+              fc.oneof({ arbitrary: intVarbind, weight: 3 }, { arbitrary: anyVarbind, weight: 1 }),
+            ),
+            weight: 6,
+          },
+          { arbitrary: fc.constant([noSuch, noSuch, noSuch] as unknown[]), weight: 1 },
+        ),
+        (table, [p, t, s]) => {
           const r = decodeArpRow(table, VIP, 2, {
             physAddress: p as RawVarbind,
             type: t as RawVarbind,
             state: s as RawVarbind,
           });
-          expect(["entry", "missing", "absent", "malformed"]).toContain(r.kind);
-          if (r.kind === "entry") expect(r.entry.mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+          seen.hit(r.kind);
+          if (r.kind !== "entry") return;
+          // An entry only from a 6-byte OctetString, and its MAC is exactly those bytes.
+          const phys = p as RawVarbind;
+          expect(phys.type).toBe(ASN.OctetString);
+          expect(r.entry.mac).toBe(hexMac(phys.value as Uint8Array));
+          expect(r.entry).toMatchObject({ vip: VIP, interface: "2" });
         },
       ),
+      { numRuns: 1500 },
     );
+    seen.reached(10);
   });
 });
 
@@ -234,11 +312,33 @@ describe("address tables (discovery)", () => {
     expect(prefixFromMask({ oid: "x", type: ASN.OctetString, value: "255.0.0.0" })).toBeNull();
     expect(prefixFromRowPointer({ oid: "x", type: ASN.OID, value: "0.0" })).toBeNull();
     expect(prefixFromRowPointer({ oid: "x", type: ASN.OID, value: "1.3.6.1.99" })).toBeNull();
+    // Real masks and row pointers too, so that the non-null branch is reached (counted).
+    const seen = reach("prefix", "null");
+    const real = fc.integer({ min: 0, max: 40 }).chain((p) =>
+      fc.constantFrom<RawVarbind>(
+        { oid: "x", type: ASN.IpAddress, value: maskOf(Math.min(p, 32)) },
+        { oid: "x", type: ASN.OID, value: `1.3.6.1.2.1.4.32.1.5.2.1.4.192.0.2.0.${p}` },
+      ),
+    );
     fc.assert(
-      fc.property(anyVarbind, (vb) => {
+      fc.property(fc.oneof(real, anyVarbind), (vb) => {
         const a = prefixFromMask(vb as RawVarbind);
         const b = prefixFromRowPointer(vb as RawVarbind);
-        for (const p of [a, b]) expect(p === null || (p >= 0 && p <= 32)).toBe(true);
+        for (const p of [a, b]) {
+          seen.hit(p === null ? "null" : "prefix");
+          if (p !== null) expect(Number.isInteger(p) && p >= 0 && p <= 32).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    seen.reached(10);
+  });
+
+  it("reads every prefix length back from its netmask and from a RowPointer ending in it", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 32 }), fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 12 }), (p, head) => {
+        expect(prefixFromMask({ oid: "x", type: ASN.IpAddress, value: maskOf(p) })).toBe(p);
+        expect(prefixFromRowPointer({ oid: "x", type: ASN.OID, value: [...head, p].join(".") })).toBe(p);
       }),
     );
   });

@@ -110,8 +110,8 @@ describe("table choice", () => {
   it("auto uses ipNetToPhysicalTable when the agent has no ipNetToMediaTable", async () => {
     const agent = await agentFor(exampleSegment(), { arpTables: "ipNetToPhysical" });
     expect(macs(await sourceFor(agent, { table: "auto" }).read(VIPS))).toEqual(EXAMPLE);
-    // The forced table really is read: the agent has no rows there.
-    expect((await sourceFor(agent, { table: "ipNetToMedia" }).read(VIPS)).entries).toEqual([]);
+    // The forced table really is read: the agent has no rows there, which is an error, not "no entries".
+    await expect(sourceFor(agent, { table: "ipNetToMedia" }).read(VIPS)).rejects.toThrow(/does not show ipNetToMediaTable \(1\.3\.6\.1\.2\.1\.4\.22\) to this community/);
   });
 });
 
@@ -281,7 +281,8 @@ describe("malformed replies", () => {
     return {
       target: "garbage:161",
       get: async (oids) => get(oids) as never,
-      getNext: async () => [],
+      // The table probe of discovery finds a row: the ARP table is in view.
+      getNext: async () => [{ oid: "1.3.6.1.2.1.4.22.1.1.2.192.0.2.1", type: ASN.Integer, value: 2 }],
       walkColumn: async (oid) =>
         oid === `${A}.2`
           ? [{ oid: `${A}.2.192.0.2.254`, type: ASN.Integer, value: 2 }]
@@ -298,7 +299,7 @@ describe("malformed replies", () => {
     return { log, lines };
   }
 
-  it("leaves entries with wrong types or garbage lengths absent and logs them at debug", async () => {
+  it("skips a malformed row among good ones: warns with router, OID and reason, counts it, reports the VIP unknown", async () => {
     const { log, lines } = capture();
     const src = createSnmpRouterSource(snmpConfig(1, { table: "ipNetToMedia" }), log, {
       client: garbageClient((oids) =>
@@ -313,23 +314,38 @@ describe("malformed replies", () => {
     });
     const reading = await src.read(VIPS);
     expect(reading.entries).toEqual([{ vip: "192.0.2.101", mac: MAC1, static: false, interface: "2" }]);
-    const malformed = lines.filter((l) => l.msg === "malformed ARP row ignored");
-    expect(malformed.map((l) => [l.level, l.reason])).toEqual([
-      [20, "physAddress is 3 bytes, expected 6"],
-      [20, "physAddress has type 2, expected OctetString"],
+    expect(reading.unreadable).toEqual([
+      { vip: "192.0.2.102", reason: "ipNetToMedia row 1.3.6.1.2.1.4.22.1.2.2.192.0.2.102: physAddress is 3 bytes, expected 6" },
+      { vip: "192.0.2.103", reason: "ipNetToMedia row 1.3.6.1.2.1.4.22.1.2.2.192.0.2.103: physAddress has type 2, expected OctetString (4)" },
     ]);
+    const warned = lines.filter((l) => l.msg.startsWith("malformed ARP row skipped"));
+    expect(warned.map((l) => [l.level, (l as { router?: string }).router, (l as { oid?: string }).oid, l.reason])).toEqual([
+      [40, ROUTER, "1.3.6.1.2.1.4.22.1.2.2.192.0.2.102", "physAddress is 3 bytes, expected 6"],
+      [40, ROUTER, "1.3.6.1.2.1.4.22.1.2.2.192.0.2.103", "physAddress has type 2, expected OctetString (4)"],
+    ]);
+    expect(src.malformedRows?.()).toBe(2);
   });
 
-  it("ignores varbinds for OIDs it did not ask for, and short or non-array replies", async () => {
-    for (const reply of [
-      (oids: string[]) => oids.map((oid) => ({ oid: `${oid}.1`, type: ASN.OctetString, value: Buffer.alloc(6, 1) })),
-      () => [],
-      () => [null, 7, "x"],
-    ]) {
-      const src = createSnmpRouterSource(snmpConfig(1, { table: "ipNetToMedia" }), silentLogger(), {
-        client: garbageClient(reply),
-      });
-      expect((await src.read(VIPS)).entries).toEqual([]);
+  it("fails the read when no row of the answer is usable", async () => {
+    const src = createSnmpRouterSource(snmpConfig(1, { table: "ipNetToMedia" }), silentLogger(), {
+      client: garbageClient((oids) => oids.map((oid) => ({ oid, type: ASN.OctetString, value: Buffer.from("00:1a:4a:48:be:4b") }))),
+    });
+    await expect(src.read(VIPS)).rejects.toThrow(
+      'router core-s1: malformed SNMP GET response from 127.0.0.1:1: no row of the answer is usable: ipNetToMedia row 1.3.6.1.2.1.4.22.1.2.2.192.0.2.101: physAddress is the text "00:1a:4a:48:be:4b" instead of 6 bytes (and 2 more)',
+    );
+  });
+
+  it("fails the read, naming the OID, when the answer names other OIDs, is short, or holds no varbinds", async () => {
+    const cases: [(oids: string[]) => unknown, RegExp][] = [
+      [(oids) => oids.map((oid) => ({ oid: `${oid}.1`, type: ASN.OctetString, value: Buffer.alloc(6, 1) })), /the answer names OID 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.2\.192\.0\.2\.101\.1 where 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.2\.192\.0\.2\.101 was asked/],
+      [() => [], /0 varbinds answer the 6 OIDs asked \(1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.2\.192\.0\.2\.101 \.\.\.\)/],
+      [() => [null, 7, "x", 1, 2, 3], /no varbind answers 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.2\.192\.0\.2\.101/],
+      [(oids) => oids.map((oid) => ({ oid, type: ASN.EndOfMibView, value: null })), /endOfMibView answers a GET of 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.2\.192\.0\.2\.101/],
+      [(oids) => oids.map((oid) => ({ oid, type: ASN.NoSuchObject, value: null })), /does not show ipNetToMediaTable \(1\.3\.6\.1\.2\.1\.4\.22\) to this community \(noSuchObject for 1\.3\.6\.1\.2\.1\.4\.22\.1\.2\.2\.192\.0\.2\.101\)/],
+    ];
+    for (const [reply, message] of cases) {
+      const src = createSnmpRouterSource(snmpConfig(1, { table: "ipNetToMedia" }), silentLogger(), { client: garbageClient(reply) });
+      await expect(src.read(VIPS)).rejects.toThrow(message);
     }
   });
 });

@@ -7,6 +7,7 @@ import type { SimSegment } from "../../src/sim/segment.js";
 import type { SimSshNode } from "../../src/sim/ssh-node.js";
 import type { SshConnection } from "../../src/sources/ssh/connection.js";
 import { connect, exampleSegment, keys, settingsFor, startNode } from "./helpers.js";
+import { reach } from "../helpers/reach.js";
 
 const N2 = "ose-prod-node-02"; // MAC 00:1a:4a:48:be:ef, owns nothing in the example
 const N2_MAC = "00:1a:4a:48:be:ef";
@@ -47,10 +48,32 @@ describe("arping on a simulated node", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("ARPING 192.0.2.102 from 192.0.2.102 eth0\nSent 2 probes (2 broadcast(s))\nReceived 0 response(s)\n");
     expect(routerMac("192.0.2.102")).toBe(N2_MAC);
-    expect(seg.garpLog).toEqual([
+    expect(seg.garpLog.map(({ at: _at, ...g }) => g)).toEqual([
       { node: N2, vip: "192.0.2.102", form: "reply", mac: N2_MAC },
       { node: N2, vip: "192.0.2.102", form: "reply", mac: N2_MAC },
     ]);
+  });
+
+  it("keeps arping's timing when the node has an interval: first packet at once, -c N returns after N-1 intervals", async () => {
+    seg.node(N2).arpingIntervalMs = 500;
+    try {
+      const sent = () => seg.garpLog.filter((g) => g.vip === "192.0.2.101");
+      let returned = false;
+      const pending = conn.exec("arping -c 3 -U -I eth0 192.0.2.101").finally(() => (returned = true));
+      // The first packet goes out while the command is still running.
+      for (let i = 0; i < 1000 && sent().length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(sent()).toHaveLength(1);
+      expect(returned).toBe(false);
+      const r = await pending;
+      expect(r.code).toBe(0);
+      const at = sent().map((g) => g.at);
+      expect(at).toHaveLength(3);
+      // Lower bounds only: timers never fire early.
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(499);
+      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(499);
+    } finally {
+      seg.node(N2).arpingIntervalMs = 0;
+    }
   });
 
   it("-U (gratuitous request) with -q and -w moves the entry silently", async () => {
@@ -148,14 +171,24 @@ describe("parseArpingArgs", () => {
   });
 
   it("never accepts a token with shell metacharacters, whatever is appended", () => {
+    // Harmless tails too, so that the "parses and stays exact" branch is reached (counted).
+    const tailArb = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("", " ", " -q", " -w 3", " -q -w 1"));
+    const seen = reach("parsed", "metacharacter");
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), (tail) => {
+      fc.property(tailArb, (tail) => {
         const r = parseArpingArgs(splitArgv(`arping -c 1 -A -I eth0 192.0.2.101${tail}`));
         // only harmless tails (spaces, "-q", "-w N") can parse, and then the args are still exact
-        if (r.ok) expect(r.args).toMatchObject({ vip: "192.0.2.101", iface: "eth0", count: 1, form: "reply" });
-        if (/[;&|$`<>()'"\\]/.test(tail)) expect(r.ok).toBe(false);
+        if (r.ok) {
+          seen.hit("parsed");
+          expect(r.args).toMatchObject({ vip: "192.0.2.101", iface: "eth0", count: 1, form: "reply" });
+        }
+        if (/[;&|$`<>()'"\\]/.test(tail)) {
+          seen.hit("metacharacter");
+          expect(r.ok).toBe(false);
+        }
       }),
       { numRuns: 300 },
     );
+    seen.reached(10);
   });
 });

@@ -30,7 +30,16 @@ const MAC_SHAPES = [
   /^[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$/i,
   /^([0-9a-f]{1,2}[:-]){5}[0-9a-f]{1,2}$/i,
   /^[0-9a-f]{12}$/i,
+  /^[0-9a-f]{6}-[0-9a-f]{6}$/i, // ProCurve / ArubaOS-Switch: 001635-c4f1c0
+  /^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/i, // Huawei / Comware: 001a-4a48-be4b
 ];
+
+/** The notations normalizeMac does not know, rewritten to one it does. */
+function canonicalMacText(token: string): string {
+  if (/^[0-9a-f]{6}-[0-9a-f]{6}$/i.test(token)) return token.replace("-", "");
+  if (/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/i.test(token)) return token.replaceAll("-", ".");
+  return token;
+}
 
 export function looksMac(token: string): boolean {
   return MAC_SHAPES.some((re) => re.test(token));
@@ -46,9 +55,13 @@ export function isZeroMac(mac: string): boolean {
   return mac === "00:00:00:00:00:00";
 }
 
-/** Ages as routers print them: minutes, seconds, h:mm:ss, 1d02h, or "-" / "N/A" for static entries. */
+/**
+ * Ages as routers print them: minutes, seconds, h:mm:ss, 1d02h, fractions of a second
+ * (NX-OS prints `0.129496` for an entry refreshed under a second ago), or "-" / "N/A" for
+ * static entries.
+ */
 export function isAge(token: string): boolean {
-  return /^(-|N\/A|never|\d+|\d+:\d{2}(:\d{2})?|(\d+[ywdhms])+)$/i.test(token);
+  return /^(-|N\/A|never|\d+|\d+\.\d+|\d+:\d{2}(:\d{2}(\.\d+)?)?|(\d+[ywdhms])+)$/i.test(token);
 }
 
 /**
@@ -84,7 +97,7 @@ export type MacVerdict = { kind: "mac"; mac: string } | { kind: "incomplete" } |
 export function readMac(token: string | undefined): MacVerdict {
   if (token === undefined) return { kind: "invalid" };
   if (isIncompleteMarker(token)) return { kind: "incomplete" };
-  const mac = normalizeMac(token);
+  const mac = normalizeMac(canonicalMacText(token));
   if (mac === null) return { kind: "invalid" };
   if (isZeroMac(mac)) return { kind: "incomplete" };
   return { kind: "mac", mac };
@@ -97,3 +110,58 @@ export function entry(ip: string, mac: string, isStatic: boolean, iface?: string
   if (vrf !== undefined) e.vrf = vrf;
   return e;
 }
+
+// ---------------------------------------------------------------------------
+// Chrome: what devices print around a table. A strict parser skips exactly these lines
+// and reports any other line that is not a row.
+// ---------------------------------------------------------------------------
+
+// Paging prompts (IOS/FortiOS "--More--", ASA "<--- More --->", Comware/VRP "---- More ----", ArubaOS-Switch
+// "-- MORE --, next page: Space, ...", EXOS "Press <SPACE> to continue or <Q> to quit:"),
+// ANSI cursor moves and backspaces a pager leaves in captured output.
+const PAGER = /\s*(?:<?-+ ?more ?-+>?(?:, next page: Space, next line: Enter, quit: Control-C)?|Press <SPACE> to continue or <Q> to quit:)\s*/gi;
+// eslint-disable-next-line no-control-regex
+const TERMINAL_CONTROL = /\x1b\[[0-9;?]*[A-Za-z]|[\b\r]/g;
+
+/** A line without paging remnants and terminal control sequences (rows keep their text). */
+export function cleanLine(line: string): string {
+  return line.replace(TERMINAL_CONTROL, "").replace(PAGER, " ").replace(/\s+$/, "");
+}
+
+/** Syslog messages a box interleaves with command output on the session. */
+export function isLogLine(line: string): boolean {
+  const t = line.trim();
+  return (
+    // Cisco IOS/XR/NX-OS/ASA: %FACILITY-SEVERITY-MNEMONIC, also after a timestamp or node prefix
+    /%[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*-\d-[A-Z0-9_]+\b/.test(t) ||
+    // Huawei VRP: %%01IFNET/4/LINK_STATE(l)
+    /%%\d+[A-Z0-9_]+\/\d+\/[A-Z0-9_]+/.test(t) ||
+    // HPE Comware: %Mar  5 14:02:11:734 2024 H3C IFNET/3/PHY_UPDOWN: ...
+    /^%?[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?::\d{3})?\s+\d{4}\s+\S+\s+[A-Z0-9_-]+\/\d\/[A-Z0-9_]+/.test(t) ||
+    // ExtremeXOS: <Info:vlan.msgs.portLinkStateUp>
+    /<(?:Emer|Alrt|Crit|Erro|Warn|Noti|Info|Dbug|Summ|Verb|Data):[\w.]+>/.test(t)
+  );
+}
+
+/** A CLI prompt, alone or followed by the command it ran (`core#show arp`, `<HUAWEI>display arp`). */
+export function isPromptLine(line: string): boolean {
+  return /^\s*(?:<[\w.@:-]+>|\[[\w.@:~ -]+\]\s*[>#]?|[\w.@:/()-]+(?:\s\([\w.-]+\))?\s?[#>$])\s*(?:[a-z/?][\w ./:|-]*)?$/i.test(line);
+}
+
+/** A ruler (`-----`, `=====`, `+----+`) or a blank line. */
+export function isRuler(line: string): boolean {
+  return /^[\s\-=+|_*]*$/.test(line);
+}
+
+/** The clock line IOS-XR and others print first (`Wed Jan  1 22:02:56.878 UTC`). */
+export function isTimestampLine(line: string): boolean {
+  return /^\s*(?:[A-Z][a-z]{2}\s+){1,2}\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:\s+[A-Z]{2,5})?(?:\s+\d{4})?\s*$/.test(line);
+}
+
+/** Chrome every platform may print: rulers, prompts, clock lines and interleaved log messages. */
+export function isCommonChrome(line: string): boolean {
+  return isRuler(line) || isPromptLine(line) || isTimestampLine(line) || isLogLine(line);
+}
+
+/** Names routers give VRFs / VPN instances / virtual routers. */
+export const VRF_NAME = /^[A-Za-z0-9_][\w.:-]{0,63}$/;

@@ -1,23 +1,161 @@
-// The platform table: which command each router platform runs and which parser reads it.
-// Commands are fixed strings; an override from config is validated, never interpolated.
-import type { RouterPlatform } from "../../config/types.js";
+// The platform table: the only place that knows a platform exists. Each row names the
+// command (a fixed string; an override from config is validated, never interpolated), the
+// parser, what the SSH user needs to run it, and how `vrf:` works there.
 import { parseAristaEos } from "./arista-eos.js";
+import { parseArubaAoscx } from "./aruba-aoscx.js";
+import { parseArubaosSwitch } from "./arubaos-switch.js";
+import { parseCiscoAsa } from "./cisco-asa.js";
 import { parseCiscoIos } from "./cisco-ios.js";
+import { parseCiscoIosxr } from "./cisco-iosxr.js";
 import { parseCiscoNxos } from "./cisco-nxos.js";
+import { parseExtremeExos } from "./extreme-exos.js";
+import { parseFortios } from "./fortios.js";
+import { parseHpeComware } from "./hpe-comware.js";
+import { parseHuaweiVrp } from "./huawei-vrp.js";
 import { parseJunos } from "./junos.js";
 import { parseLinux } from "./linux.js";
+import { parseMikrotikRouteros } from "./mikrotik-routeros.js";
+import { parsePanos } from "./panos.js";
 import type { CliParser } from "./types.js";
 
 export type { CliArpEntry, CliParser, ParseError, ParseResult } from "./types.js";
-export { parseAristaEos, parseCiscoIos, parseCiscoNxos, parseJunos, parseLinux };
-
-export const PLATFORMS: Record<RouterPlatform, { command: string; parse: CliParser }> = {
-  linux: { command: "ip -j neigh", parse: parseLinux },
-  "cisco-ios": { command: "show ip arp", parse: parseCiscoIos },
-  "arista-eos": { command: "show ip arp", parse: parseAristaEos },
-  "cisco-nxos": { command: "show ip arp", parse: parseCiscoNxos },
-  junos: { command: "show arp no-resolve", parse: parseJunos },
+export {
+  parseAristaEos,
+  parseArubaAoscx,
+  parseArubaosSwitch,
+  parseCiscoAsa,
+  parseCiscoIos,
+  parseCiscoIosxr,
+  parseCiscoNxos,
+  parseExtremeExos,
+  parseFortios,
+  parseHpeComware,
+  parseHuaweiVrp,
+  parseJunos,
+  parseLinux,
+  parseMikrotikRouteros,
+  parsePanos,
 };
+
+/** How `routers[].vrf` is honoured on a platform. */
+export type VrfSupport =
+  /** The output names each entry's VRF: `command` prints every VRF; entries of others are dropped. */
+  | { kind: "named"; command: string; /** the name of entries printed without one */ unnamed: string }
+  /** The output names none, but the platform's command takes a VRF name (validated by the schema). */
+  | { kind: "selected"; command: (vrf: string) => string };
+
+export interface Platform {
+  command: string;
+  parse: CliParser;
+  /** What the SSH user needs to run the command (README platform table). */
+  privilege: string;
+  /** Absent: the output never names a VRF, and `vrf:` is a config error. */
+  vrf?: VrfSupport;
+  /** Without vrf support: the command to point `command:` at for one VRF (the config error says it). */
+  vrfCommandHint?: string;
+}
+
+export const PLATFORMS = {
+  linux: {
+    command: "ip -j neigh",
+    parse: parseLinux,
+    privilege: "any user: reading the neighbour table needs no root",
+    vrfCommandHint: "ip -j neigh show vrf NAME (or interface: a device in the VRF)",
+  },
+  "cisco-ios": {
+    command: "show ip arp",
+    parse: parseCiscoIos,
+    privilege: "privilege level 1 (user EXEC)",
+    vrfCommandHint: "show ip arp vrf NAME",
+  },
+  "arista-eos": {
+    command: "show ip arp",
+    parse: parseAristaEos,
+    privilege: "any role that may run show commands (network-operator)",
+    vrf: { kind: "named", command: "show ip arp vrf all", unnamed: "default" },
+  },
+  "cisco-nxos": {
+    command: "show ip arp",
+    parse: parseCiscoNxos,
+    privilege: "network-operator role",
+    vrf: { kind: "named", command: "show ip arp detail vrf all", unnamed: "default" },
+  },
+  junos: {
+    command: "show arp no-resolve",
+    parse: parseJunos,
+    privilege: "a login class with the view permission (read-only)",
+    vrfCommandHint: "show arp no-resolve vpn NAME",
+  },
+  "cisco-iosxr": {
+    command: "show arp",
+    parse: parseCiscoIosxr,
+    privilege: "a task group with cef read (read-only-tg has it)",
+    vrf: { kind: "selected", command: (vrf) => `show arp vrf ${vrf}` },
+  },
+  "cisco-asa": {
+    command: "show arp",
+    parse: parseCiscoAsa,
+    privilege: "a user that lands in privileged EXEC (aaa authorization exec ... auto-enable) or whose privilege level includes show arp",
+    vrfCommandHint: "show arp (log in to the context's own management address for a security context)",
+  },
+  "huawei-vrp": {
+    command: "display arp all",
+    parse: parseHuaweiVrp,
+    privilege: "user level 1 (monitoring)",
+    vrf: { kind: "named", command: "display arp all", unnamed: "_public_" },
+  },
+  "hpe-comware": {
+    command: "display arp",
+    parse: parseHpeComware,
+    privilege: "network-operator role",
+    vrfCommandHint: "display arp vpn-instance NAME",
+  },
+  "aruba-aoscx": {
+    command: "show arp all-vrfs",
+    parse: parseArubaAoscx,
+    privilege: "operator or administrator (works from the operator context >)",
+    vrf: { kind: "named", command: "show arp all-vrfs", unnamed: "default" },
+  },
+  "arubaos-switch": {
+    command: "show arp",
+    parse: parseArubaosSwitch,
+    privilege: "operator (works at the operator prompt >)",
+    vrfCommandHint: "show arp vlan VLAN-ID",
+  },
+  fortios: {
+    command: "get system arp",
+    parse: parseFortios,
+    privilege: "an admin profile with read access to system configuration",
+    vrfCommandHint: "get system arp (as an administrator scoped to the VDOM)",
+  },
+  panos: {
+    command: "show arp all",
+    parse: parsePanos,
+    privilege: "any admin role, read-only (Device Administrator (Read Only) or Superuser (read-only))",
+    vrfCommandHint: "show arp ethernet1/2.100 (the interfaces of the virtual router)",
+  },
+  "mikrotik-routeros": {
+    command: "/ip arp print terse without-paging",
+    parse: parseMikrotikRouteros,
+    privilege: "a user in a group with the ssh and read policies",
+    vrf: { kind: "named", command: "/ip arp print terse without-paging", unnamed: "main" },
+  },
+  "extreme-exos": {
+    command: "show iparp",
+    parse: parseExtremeExos,
+    privilege: "a user account (admin not needed)",
+    vrf: { kind: "named", command: "show iparp", unnamed: "VR-Default" },
+  },
+} as const satisfies Record<string, Platform>;
+
+export type RouterPlatform = keyof typeof PLATFORMS;
+
+/** The platform names, in table order (the config schema's enum). */
+export const PLATFORM_NAMES = Object.keys(PLATFORMS) as [RouterPlatform, ...RouterPlatform[]];
+
+export function platform(name: RouterPlatform): Platform {
+  return PLATFORMS[name];
+}
 
 /** Characters a command override may contain (a pipe is allowed for device-side filters). */
 export const COMMAND_PATTERN = /^[A-Za-z0-9 ._:/|-]+$/;
@@ -37,4 +175,11 @@ export function commandProblem(command: string, platform?: RouterPlatform): stri
     return 'contains "|", which a linux router\'s shell runs as a pipe to another program; filter with ip itself (e.g. ip -j neigh show dev eth0)';
   }
   return null;
+}
+
+/** Why `vrf:` cannot be used on this platform, or null when it can. */
+export function vrfProblem(name: RouterPlatform): string | null {
+  const p = platform(name);
+  if (p.vrf) return null;
+  return `platform "${name}" prints no VRF names, so entries cannot be told apart by VRF; leave vrf out and point command: at the VRF instead (e.g. ${p.vrfCommandHint})`;
 }

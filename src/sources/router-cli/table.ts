@@ -1,34 +1,67 @@
-// The loop every text-table parser shares: skip what is not a row, track VRF headers,
-// report device errors and unreadable rows with their line numbers.
-import { isDeviceError, looksLikeRow, rowError, splitLines, tokens, vrfHeader } from "./common.js";
+// The loop every text-table parser shares: skip what is not a row, track VRF headers and
+// the column header, report device errors and unreadable rows with their line numbers.
+// A parser that names its chrome (headers, footers, legends) is strict: any other line
+// that is no row is an error too, so another platform's output never reads as empty.
+import { cleanLine, isDeviceError, isLogLine, looksLikeRow, rowError, splitLines, tokens, vrfHeader } from "./common.js";
 import type { CliArpEntry, ParseResult } from "./types.js";
 
 /** What a row parser makes of one row: an entry, null (incomplete: not an entry), or why it failed. */
 export type RowOutcome = CliArpEntry | null | { error: string };
 
-export type RowParser = (toks: string[], vrf: string | undefined) => RowOutcome;
+export interface RowContext {
+  /** The last column header line seen (isHeader), for parsers whose columns vary. */
+  header: string | undefined;
+  /** The row as printed, paging remnants removed. */
+  line: string;
+}
 
-export function parseTable(output: string, parseRow: RowParser, isRow: (toks: string[]) => boolean = looksLikeRow): ParseResult {
+export type RowParser = (toks: string[], vrf: string | undefined, ctx: RowContext) => RowOutcome;
+
+export interface TableOptions {
+  isRow?: (toks: string[]) => boolean;
+  /** Column header lines: remembered for the rows below them and skipped. */
+  isHeader?: (line: string) => boolean;
+  /** Known chrome. When given, a line that is neither chrome, header nor row is an error. */
+  isChrome?: (line: string) => boolean;
+  /** The command whose output this is, for the strict error message. */
+  command?: string;
+}
+
+export function parseTable(output: string, parseRow: RowParser, options: TableOptions | ((toks: string[]) => boolean) = {}): ParseResult {
+  const opts: TableOptions = typeof options === "function" ? { isRow: options } : options;
+  const isRow = opts.isRow ?? looksLikeRow;
   const result: ParseResult = { entries: [], errors: [] };
   let vrf: string | undefined;
+  let header: string | undefined;
   const lines = splitLines(output);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === "") continue;
+    const raw = lines[i]!;
+    const line = cleanLine(raw);
+    if (line.trim() === "" || isLogLine(line)) continue;
     if (isDeviceError(line)) {
       result.errors.push(rowError(i + 1, line, "the router reported an error instead of the table"));
       continue;
     }
-    const header = vrfHeader(line);
-    if (header !== undefined) {
-      vrf = header ?? undefined;
+    const vrfName = vrfHeader(line);
+    if (vrfName !== undefined) {
+      vrf = vrfName ?? undefined;
+      continue;
+    }
+    if (opts.isHeader?.(line)) {
+      header = line;
       continue;
     }
     const toks = tokens(line);
-    if (!isRow(toks)) continue;
+    if (!isRow(toks)) {
+      if (opts.isChrome && !opts.isChrome(line)) {
+        const what = opts.command ? `\`${opts.command}\` output` : "this platform's ARP table";
+        result.errors.push(rowError(i + 1, line, `neither an ARP row nor a header or footer of ${what}`));
+      }
+      continue;
+    }
     let outcome: RowOutcome;
     try {
-      outcome = parseRow(toks, vrf);
+      outcome = parseRow(toks, vrf, { header, line });
     } catch (err) {
       // Row parsers are written not to throw; this keeps a bug from becoming a crash.
       outcome = { error: `internal parser error: ${(err as Error).message}` };

@@ -73,7 +73,7 @@ export function intValue(vb: RawVarbind | undefined): number | null {
   return typeof vb.value === "number" && Number.isInteger(vb.value) ? vb.value : null;
 }
 
-/** noSuchObject / noSuchInstance / endOfMibView: the agent has no such row. */
+/** noSuchObject / noSuchInstance / endOfMibView: the agent returned no value. */
 export function isMissing(vb: RawVarbind | undefined): boolean {
   return (
     vb === undefined ||
@@ -83,13 +83,36 @@ export function isMissing(vb: RawVarbind | undefined): boolean {
   );
 }
 
+/**
+ * What one varbind of a GET response says about the object asked for. The three SNMP
+ * exceptions mean different things and are never merged: noSuchObject (RFC 3416 4.2.1: the
+ * object type is not in this view or not implemented), noSuchInstance (no such row), and
+ * endOfMibView, which a GET response may not carry at all.
+ */
+export type GetVarbindProblem =
+  | { kind: "not-visible" }
+  | { kind: "malformed"; reason: string }
+  | null;
+
+/** Checks a GET response varbind against the OID asked for; null when it carries a value or noSuchInstance. */
+export function getVarbindProblem(vb: unknown, askedOid: string): GetVarbindProblem {
+  if (vb === null || typeof vb !== "object") return { kind: "malformed", reason: `no varbind answers ${askedOid}` };
+  const v = vb as RawVarbind;
+  if (typeof v.oid !== "string" || v.oid.replace(/^\./, "") !== askedOid) {
+    return { kind: "malformed", reason: `the answer names OID ${String(v.oid)} where ${askedOid} was asked` };
+  }
+  if (v.type === ASN.EndOfMibView) return { kind: "malformed", reason: `endOfMibView answers a GET of ${askedOid} (only GETNEXT/GETBULK may end the MIB view)` };
+  if (v.type === ASN.NoSuchObject) return { kind: "not-visible" };
+  return null;
+}
+
 export type RowResult =
   | { kind: "entry"; entry: ArpEntry }
-  /** The agent has no such row (the GET missed: re-discovery may help). */
+  /** noSuchInstance: the agent has no such row (the GET missed: re-discovery may help). */
   | { kind: "missing" }
   /** The row exists but is not a complete entry (invalid type, incomplete state...). */
   | { kind: "absent"; reason: string }
-  /** The agent answered something we cannot read. */
+  /** The agent answered something we cannot read: the VIP's entry is unknown, not absent. */
   | { kind: "malformed"; reason: string };
 
 export interface ArpRowVarbinds {
@@ -99,38 +122,48 @@ export interface ArpRowVarbinds {
   state?: RawVarbind | undefined;
 }
 
+const noInstance = (vb: RawVarbind | undefined): boolean => vb !== undefined && vb.type === ASN.NoSuchInstance;
+
+/** Why a physAddress OctetString is not a MAC: its length, or a MAC written as text. */
+function macProblem(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString("latin1");
+  if (normalizeMac(text) !== null) return `physAddress is the text "${text}" instead of 6 bytes`;
+  return `physAddress is ${bytes.length} bytes, expected 6`;
+}
+
 /**
- * Decides whether one ARP row is a complete entry for `vip`. Type invalid(2), state
- * invalid/incomplete and MACs that are not 6 non-zero bytes count as absent; static(4) and
- * local(5) are marked static (a GARP cannot move them).
+ * Decides whether one ARP row is a complete entry for `vip`, given the varbinds of a GET that
+ * passed getVarbindProblem (no noSuchObject, no endOfMibView). Type invalid(2), state
+ * invalid/incomplete and an all-zero MAC count as absent; static(4) and local(5) are marked
+ * static (a GARP cannot move them). A row whose columns disagree on whether it exists, or whose
+ * values have the wrong type or size, is malformed: the VIP's entry is unknown.
  */
 export function decodeArpRow(table: ArpTable, vip: string, ifIndex: number, vbs: ArpRowVarbinds): RowResult {
   try {
-    if (isMissing(vbs.physAddress)) return { kind: "missing" };
+    const cols = table === "ipNetToPhysical" ? [vbs.physAddress, vbs.type, vbs.state] : [vbs.physAddress, vbs.type];
+    if (cols.every((vb) => vb === undefined || noInstance(vb))) return { kind: "missing" };
+    if (cols.some((vb) => vb === undefined || isMissing(vb))) {
+      return { kind: "malformed", reason: "some columns of the row exist and others do not (noSuchInstance)" };
+    }
     const phys = vbs.physAddress!;
     if (phys.type !== ASN.OctetString || !isBytes(phys.value)) {
-      return { kind: "malformed", reason: `physAddress has type ${String(phys.type)}, expected OctetString` };
+      return { kind: "malformed", reason: `physAddress has type ${String(phys.type)}, expected OctetString (4)` };
     }
     const mac = macFromOctets(phys.value);
     if (mac === null) {
-      const len = phys.value.length;
-      return len === 6
+      return phys.value.length === 6
         ? { kind: "absent", reason: "physAddress is all zeros" }
-        : { kind: "malformed", reason: `physAddress is ${len} bytes, expected 6` };
+        : { kind: "malformed", reason: macProblem(phys.value) };
     }
 
-    // A row without a readable type is still a mapping the router uses: assume dynamic.
-    let isStatic = false;
-    if (!isMissing(vbs.type)) {
-      const type = intValue(vbs.type);
-      if (type === null) return { kind: "malformed", reason: `type has varbind type ${String(vbs.type!.type)}` };
-      if (type === ARP_TYPE.invalid) return { kind: "absent", reason: "type invalid(2)" };
-      isStatic = type === ARP_TYPE.static || (table === "ipNetToPhysical" && type === ARP_TYPE.local);
-    }
+    const type = intValue(vbs.type);
+    if (type === null) return { kind: "malformed", reason: `type has varbind type ${String(vbs.type!.type)}, expected Integer (2)` };
+    if (type === ARP_TYPE.invalid) return { kind: "absent", reason: "type invalid(2)" };
+    const isStatic = type === ARP_TYPE.static || (table === "ipNetToPhysical" && type === ARP_TYPE.local);
 
-    if (table === "ipNetToPhysical" && !isMissing(vbs.state)) {
+    if (table === "ipNetToPhysical") {
       const state = intValue(vbs.state);
-      if (state === null) return { kind: "malformed", reason: `state has varbind type ${String(vbs.state!.type)}` };
+      if (state === null) return { kind: "malformed", reason: `state has varbind type ${String(vbs.state!.type)}, expected Integer (2)` };
       if (state === ARP_STATE.incomplete) return { kind: "absent", reason: "state incomplete(7)" };
       if (state === ARP_STATE.invalid) return { kind: "absent", reason: "state invalid(5)" };
     }

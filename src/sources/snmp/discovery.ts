@@ -1,7 +1,7 @@
 // Finds, once, what a read needs to GET exactly the VIP rows: the ifIndex of the router
 // interface facing each VIP (from the small address tables) and which ARP table to use.
 import { ipv4InSubnet, isIpv4 } from "../../model/net.js";
-import type { SnmpTable } from "../../config/types.js";
+import type { SnmpRouterConfig, SnmpTable } from "../../config/types.js";
 import type { Logger } from "../../log.js";
 import { ipv4FromSubids, intValue, isMissing, prefixFromMask, prefixFromRowPointer, type RawVarbind } from "./decode.js";
 import {
@@ -10,10 +10,11 @@ import {
   IP_AD_ENT_NET_MASK,
   IP_ADDRESS_IF_INDEX,
   IP_ADDRESS_PREFIX,
-  IP_NET_TO_MEDIA_ENTRY,
+  arpEntryOid,
   oidSuffix,
   type ArpTable,
 } from "./oids.js";
+import { SnmpViewError } from "./errors.js";
 import type { SnmpClient } from "./session.js";
 
 export interface InterfaceAddress {
@@ -123,13 +124,20 @@ export async function readInterfaceAddresses(client: SnmpClient, log: Logger): P
   return { source: null, addresses: [] };
 }
 
+/** Whether a GETNEXT from the table's entry stays inside it (the agent shows at least one row). */
+async function shows(client: SnmpClient, table: ArpTable): Promise<boolean> {
+  const entry = arpEntryOid(table);
+  const [vb] = await client.getNext([entry]);
+  return vb !== undefined && !isMissing(vb) && oidSuffix(vb.oid, entry) !== null;
+}
+
 /**
  * The ARP table to read. auto prefers ipNetToMediaTable when the agent has it: Debian's
- * snmpd 5.9.3 keeps reporting the old MAC in ipNetToPhysicalTable after a change.
+ * snmpd 5.9.3 keeps reporting the old MAC in ipNetToPhysicalTable after a change. A table the
+ * agent does not show (outside the view, unsupported, or empty) is an error, never an empty table.
  */
-export async function chooseArpTable(client: SnmpClient, pref: SnmpTable): Promise<ArpTable> {
-  if (pref !== "auto") return pref;
-  const [vb] = await client.getNext([IP_NET_TO_MEDIA_ENTRY]);
-  const hasMedia = vb !== undefined && !isMissing(vb) && oidSuffix(vb.oid, IP_NET_TO_MEDIA_ENTRY) !== null;
-  return hasMedia ? "ipNetToMedia" : "ipNetToPhysical";
+export async function chooseArpTable(client: SnmpClient, pref: SnmpTable, cfg: SnmpRouterConfig): Promise<ArpTable> {
+  const order: ArpTable[] = pref === "auto" ? ["ipNetToMedia", "ipNetToPhysical"] : [pref];
+  for (const table of order) if (await shows(client, table)) return table;
+  throw new SnmpViewError(cfg, order, "a GETNEXT from the table's entry left the table at once");
 }

@@ -72,6 +72,8 @@ export function describeSnmpError(err: unknown, cfg: SnmpRouterConfig, op: strin
     message = `SNMP ${op} response from ${target} rejected: ${detail}; check for a proxy or NAT rewriting SNMP between the exporter and the router`;
   } else if (e.name === "ResponseInvalidError" && code === snmp.ResponseInvalidCode.ECouldNotDecrypt) {
     message = `SNMPv3 response from ${target} could not be decrypted: check privacy protocol and key`;
+  } else if (e.name === "ResponseInvalidError" && code === snmp.ResponseInvalidCode.EReqResOidNoMatch) {
+    message = `malformed SNMP ${op} response from ${target}: it does not answer the OIDs asked (${detail}); the router's entries are unknown: check the agent (firmware, proxies or NAT rewriting SNMP)`;
   } else if (e.name === "RequestFailedError") {
     message = `SNMP agent ${target} refused the ${op} request: ${detail}`;
   } else {
@@ -107,6 +109,8 @@ export function createSnmpClient(cfg: SnmpRouterConfig, log: Logger): SnmpClient
       transport: isIPv6(cfg.host) ? "udp6" : "udp4",
       version: cfg.version === 3 ? snmp.Version3 : snmp.Version2c,
       idBitsSize: 32,
+      // An answer naming other OIDs than the ones asked is an error, never data (see getVarbindProblem).
+      reportOidMismatchErrors: true,
     };
     const s =
       cfg.version === 3

@@ -7,12 +7,19 @@ import type { Client as ClientType, ClientChannel, ConnectConfig } from "ssh2";
 import type { SshSettings } from "../../config/types.js";
 import type { Logger } from "../../log.js";
 import type { CommandRunner, ExecResult } from "../../model/types.js";
+import { preview } from "../ip-addr-json.js";
 import { knownKeyTypes, parseKnownHosts, verifyHostKey, type KnownHostEntry } from "./known-hosts.js";
 
 const { Client, utils } = ssh2;
 
-/** Output beyond this is dropped: a broken node must not exhaust our memory. */
+/**
+ * More output than this fails the command and drops the connection: a broken node must not
+ * exhaust our memory, nor keep a read busy until its timeout with a flood nobody will parse.
+ */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** How much of what the server sends first is kept, to say what it was when it is not SSH. */
+const FIRST_BYTES = 256;
 
 /** Host key algorithms ssh2 can negotiate for each known_hosts key type. */
 const ALGORITHMS_FOR_KEY_TYPE: Record<string, string[]> = {
@@ -38,6 +45,11 @@ interface Live {
   sock: Socket;
   ready: Promise<ClientType>;
   dead: boolean;
+  /** Where the connection got to, for the message when it stalls. */
+  connected: boolean;
+  loggedIn: boolean;
+  /** The first bytes the server sent (at most FIRST_BYTES). */
+  received: Buffer;
   /** Set by the host verifier when it refuses the key. */
   hostKeyRefusal?: string;
 }
@@ -73,7 +85,7 @@ export class SshConnection implements CommandRunner {
         const client = await live.ready;
         let started: Started;
         try {
-          started = await openExec(client, command);
+          started = await openExec(client, command, live);
         } catch (err) {
           this.drop(live);
           if (reused && attempt === 0) continue;
@@ -92,10 +104,10 @@ export class SshConnection implements CommandRunner {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         expired = true;
-        const phase = live && !channel ? "connecting or starting the command" : "waiting for the command";
+        const stalled = this.stalled(live, channel !== null, command);
         // Tear down so the next call starts from a fresh connection.
         if (live) this.drop(live);
-        reject(new Error(`${this.where}: timed out after ${timeoutMs} ms ${phase}; check that the host is reachable and sshd answers`));
+        reject(new Error(`${this.where}: timed out after ${timeoutMs} ms ${stalled}`));
       }, timeoutMs);
     });
     try {
@@ -142,7 +154,14 @@ export class SshConnection implements CommandRunner {
     const client = new Client();
     const sock = netConnect({ host, port });
     sock.setNoDelay(true); // otherwise Nagle adds 40-90 ms to every exec
-    const live: Live = { client, sock, dead: false, ready: Promise.resolve(client) };
+    const live: Live = { client, sock, dead: false, ready: Promise.resolve(client), connected: false, loggedIn: false, received: Buffer.alloc(0) };
+    sock.once("connect", () => (live.connected = true));
+    const keep = (d: Buffer): void => {
+      live.received = Buffer.concat([live.received, d]).subarray(0, FIRST_BYTES);
+      if (live.received.length >= FIRST_BYTES) sock.off("data", keep);
+    };
+    // Emitted from the next tick on, when ssh2 listens too: both see every byte.
+    sock.on("data", keep);
     const serverHostKey = knownKeyTypes(this.knownHosts, host, port).flatMap((t) => ALGORITHMS_FOR_KEY_TYPE[t] ?? []);
 
     live.ready = new Promise<ClientType>((resolve, reject) => {
@@ -155,6 +174,7 @@ export class SshConnection implements CommandRunner {
       };
       client.on("ready", () => {
         settled = true;
+        live.loggedIn = true;
         log.debug({ node: this.opts.name, host, port }, "ssh connected");
         resolve(client);
       });
@@ -203,9 +223,34 @@ export class SshConnection implements CommandRunner {
     return live;
   }
 
+  /** What the server sent first when it is not an SSH banner; null when nothing or SSH. */
+  private notSsh(live: Live): string | null {
+    if (live.received.length === 0) return null;
+    const text = live.received.toString("latin1");
+    // RFC 4253 allows other lines before the "SSH-" line; one of them must be it.
+    if (/^SSH-/m.test(text)) return null;
+    return `the server sent ${preview(text)} instead of an SSH banner: check that port ${this.opts.port} is sshd's and not another service`;
+  }
+
+  /** Where a timed-out exec got stuck, and what to check. */
+  private stalled(live: Live | null, started: boolean, command: string): string {
+    const { host, port } = this.opts;
+    if (!live || !live.connected) return `connecting to ${host}:${port}; check that the host is reachable and no firewall drops the connection`;
+    if (live.received.length === 0) {
+      return `waiting for the SSH banner: the server accepted the TCP connection but sent nothing; check that sshd (not another service) listens on port ${port} and is not overloaded`;
+    }
+    const notSsh = this.notSsh(live);
+    if (notSsh) return `waiting for the SSH banner: ${notSsh}`;
+    if (!live.loggedIn) return "during the SSH handshake and login; check that sshd on the host answers (its load, MaxStartups)";
+    if (!started) return "starting the command; check that sshd on the host answers (its load, MaxSessions)";
+    return `waiting for the command to finish: ${JSON.stringify(command)}; check that it does not hang on the host`;
+  }
+
   /** A message that says what failed and what to check. */
   private explain(err: Error & { level?: string; code?: string }, live: Live): string {
     if (live.hostKeyRefusal) return `refused: ${live.hostKeyRefusal}`;
+    const notSsh = this.notSsh(live);
+    if (notSsh && !live.loggedIn) return `${notSsh} (${err.message})`;
     if (err.level === "client-authentication") {
       return `authentication as "${this.opts.settings.user}" failed: add the public key of ssh.private_key_file to that user's authorized_keys on the host`;
     }
@@ -227,12 +272,12 @@ interface Started {
  * Starts a command. The listeners are attached inside ssh2's callback: a fast server's output
  * and exit status can arrive in the same packet as the channel confirmation.
  */
-function openExec(client: ClientType, command: string): Promise<Started> {
+function openExec(client: ClientType, command: string, live: Live): Promise<Started> {
   return new Promise((resolve, reject) => {
     try {
       client.exec(command, (err, channel) => {
         if (err) return reject(err);
-        const done = collect(channel);
+        const done = collect(channel, command, live.sock);
         done.catch(() => {}); // observed by the caller; avoid an unhandled rejection meanwhile
         resolve({ channel, done });
       });
@@ -242,22 +287,41 @@ function openExec(client: ClientType, command: string): Promise<Started> {
   });
 }
 
-/** Reads a channel to its end: exit code (null: killed by a signal) and capped stdout/stderr. */
-function collect(channel: ClientChannel): Promise<ExecResult> {
+/**
+ * Reads a channel to its end: exit code (null: killed by a signal), stdout and stderr. More
+ * than MAX_OUTPUT_BYTES on either fails at once (the caller drops the connection).
+ */
+function collect(channel: ClientChannel, command: string, sock: Socket): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const out = new CappedBuffer();
     const err = new CappedBuffer();
     let exited = false;
+    let failed = false;
     let code: number | null = null;
-    channel.on("data", (d: Buffer) => out.push(d));
-    channel.stderr.on("data", (d: Buffer) => err.push(d));
+    const take = (buf: CappedBuffer, stream: string) => (d: Buffer) => {
+      if (failed || buf.push(d)) return;
+      failed = true;
+      reject(
+        new Error(
+          `${JSON.stringify(command)} printed more than ${MAX_OUTPUT_BYTES} bytes on ${stream}; stopped reading and dropped the connection: check what the command prints on the host`,
+        ),
+      );
+    };
+    channel.on("data", take(out, "stdout"));
+    channel.stderr.on("data", take(err, "stderr"));
     channel.on("exit", (c: number | null) => {
       exited = true;
       code = typeof c === "number" ? c : null;
     });
     channel.on("close", () => {
-      if (exited) resolve({ code, stdout: out.toString(), stderr: err.toString() });
-      else reject(new Error("connection lost before the command reported its exit status"));
+      if (failed) return;
+      if (exited) return resolve({ code, stdout: out.toString(), stderr: err.toString() });
+      const how = sock.errored ? ` (${(sock.errored as Error).message})` : "";
+      reject(
+        new Error(
+          `connection lost before ${JSON.stringify(command)} reported its exit status${how}; it may or may not have run: check sshd and the network path to the host`,
+        ),
+      );
     });
   });
 }
@@ -265,11 +329,12 @@ function collect(channel: ClientChannel): Promise<ExecResult> {
 class CappedBuffer {
   private chunks: Buffer[] = [];
   private size = 0;
-  push(d: Buffer): void {
-    if (this.size >= MAX_OUTPUT_BYTES) return;
-    const part = d.subarray(0, MAX_OUTPUT_BYTES - this.size);
-    this.chunks.push(part);
-    this.size += part.length;
+  /** Keeps d; false (and keeps nothing more) once the total would pass MAX_OUTPUT_BYTES. */
+  push(d: Buffer): boolean {
+    if (this.size + d.length > MAX_OUTPUT_BYTES) return false;
+    this.chunks.push(d);
+    this.size += d.length;
+    return true;
   }
   toString(): string {
     return Buffer.concat(this.chunks).toString("utf8");

@@ -1,0 +1,19 @@
+// How long a shutdown waits for a remediation run in flight: what its remaining steps can take
+// at most by their own timeouts, plus a margin. Past it the run is recorded as interrupted.
+import type { Config } from "../config/types.js";
+import type { RunProgress } from "../remediate/remediator.js";
+
+export const SHUTDOWN_MARGIN_MS = 5_000;
+
+export function runBoundMs(config: Config, progress: RunProgress | null): number {
+  const r = config.remediation;
+  const forms = r.garpMode === "both" ? 2 : 1;
+  // One arping: its packets (-c N lasts N-1 s) plus the SSH command timeout.
+  const perAction = forms * ((r.garpCount - 1) * 1000 + (config.ssh?.timeoutMs ?? 5_000));
+  // Actions on one node run one after another; nodes in parallel. Unknown yet: every VIP on one node.
+  const perNode = new Map<string, number>();
+  for (const a of progress?.planned ?? []) perNode.set(a.toNode, (perNode.get(a.toNode) ?? 0) + 1);
+  const queue = progress && progress.planned.length > 0 ? Math.max(...perNode.values()) : config.vips.length;
+  // Collect before and after, send, verify.
+  return 2 * config.scrapeTimeoutMs + queue * perAction + r.verifyTimeoutMs + SHUTDOWN_MARGIN_MS;
+}

@@ -39,6 +39,7 @@ export async function benchAnalyze(ctx: BenchContext): Promise<Table> {
   const shapes = ctx.quick
     ? [{ vips: 60, nodes: 20 }, { vips: 500, nodes: 50 }]
     : [{ vips: 60, nodes: 20 }, { vips: 500, nodes: 50 }, { vips: 1000, nodes: 100 }, { vips: 2000, nodes: 100 }];
+  if (process.env.BENCH_SHAPE) shapes.splice(0, shapes.length, JSON.parse(process.env.BENCH_SHAPE) as { vips: number; nodes: number });
   const rows: Row[] = [];
   for (const shape of shapes) {
     const obs = syntheticObservation(shape);
@@ -49,7 +50,7 @@ export async function benchAnalyze(ctx: BenchContext): Promise<Table> {
     const config = configFor(obs);
     const registry = new Registry();
     const metrics = new ExporterMetrics(registry, config);
-    createRemediationMetrics(registry, config); // as serve does: GARP counters at 0 per VIP x node
+    createRemediationMetrics(registry); // as serve does (GARP pairs appear at their first GARP)
     const analysis = analyze(obs);
     const sources: SourceResult[] = [
       ...obs.routers.map((r) => ({ collector: "snmp", target: r.name, success: true, durationSeconds: 0.002 })),

@@ -22,7 +22,7 @@ export async function runRemediate(config: Config, o: RemediateCliOptions, log: 
   }
   const collector = createCollector(config, log);
   try {
-    const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(new Registry(), config) });
+    const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(new Registry()) });
     const report = await remediator.run({ trigger: "cli", dryRun: o.dryRun, reassert: o.reassert, vips: o.vips });
     process.stdout.write(o.output === "json" ? JSON.stringify(report, null, 2) + "\n" : formatReport(report) + "\n");
     return report.ok ? 0 : 1;

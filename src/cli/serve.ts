@@ -43,7 +43,7 @@ export async function serve(rt: Runtime, opts: ServeOptions, log: Logger): Promi
   const registry = new Registry();
   const metrics = new ExporterMetrics(registry, config);
   const collector = createCollector(config, log);
-  const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry, config) });
+  const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry) });
   const { app, markReady } = createApp({
     collector,
     registry,

@@ -28,7 +28,7 @@ export async function startTestExporter(
   const registry = new Registry();
   const metrics = new ExporterMetrics(registry, config);
   const collector = createCollector(config, log);
-  const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry, config) });
+  const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry) });
   const { app } = createApp({
     collector,
     registry,

@@ -4,12 +4,13 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "./config/load.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./log.js";
-import { VERSION } from "./version.js";
+import { versionText } from "./version.js";
 import { openRuntime, UsageError, type Runtime } from "./cli/runtime.js";
 import { serve } from "./cli/serve.js";
 import { loadWebConfigFile } from "./http/web-config.js";
 import { runCheck } from "./cli/check.js";
 import { runRemediate } from "./cli/remediate.js";
+import { registerHealthcheck } from "./cli/healthcheck.js";
 
 interface CommonOpts {
   "config.file"?: string;
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("vip-arp-exporter")
     .description("Prometheus exporter: which node does the router really send each VIP's traffic to?")
-    .version(VERSION, "--version")
+    .version(versionText(), "--version")
     .enablePositionalOptions()
     .helpCommand("help [command]", "show help for a command")
     .exitOverride()
@@ -58,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     .addOption(scenarioOption())
     .addOption(new Option("--web.listen-address <address>", "address to listen on for the web interface and telemetry").default(":9797"))
     .addOption(new Option("--web.telemetry-path <path>", "path under which to expose metrics").default("/metrics"))
-    .addOption(new Option("--web.config.file <path>", "web config file (exporter-toolkit format) enabling TLS and/or basic auth"))
+    .addOption(new Option("--web.config.file <path>", "web config file (exporter-toolkit format) enabling TLS and/or basic auth").env("VIP_ARP_WEB_CONFIG_FILE"))
     .addOption(logOption("info"))
     .action(async (o: CommonOpts & { "web.listenAddress": string; "web.telemetryPath": string; "web.config.file"?: string }) => {
       const log = createLogger(o["log.level"]);
@@ -122,6 +123,8 @@ async function main(argv: string[]): Promise<number> {
         await rt.close();
       }
     });
+
+  registerHealthcheck(program, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv);

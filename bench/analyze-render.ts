@@ -13,7 +13,7 @@ import { mb, measure, memory, timingRow, type Row, type Table } from "./lib/stat
 import { syntheticObservation } from "./lib/synthetic.js";
 
 /** The parts of a Config the metrics read (names of routers, nodes, VIPs). */
-function configFor(obs: Observation): Config {
+export function configFor(obs: Observation): Config {
   return {
     vips: obs.vips,
     nodes: obs.nodes.map((n) => ({ name: n.name, host: "127.0.0.1", port: 22, interface: "eth0", ssh: true })),
@@ -39,7 +39,6 @@ export async function benchAnalyze(ctx: BenchContext): Promise<Table> {
   const shapes = ctx.quick
     ? [{ vips: 60, nodes: 20 }, { vips: 500, nodes: 50 }]
     : [{ vips: 60, nodes: 20 }, { vips: 500, nodes: 50 }, { vips: 1000, nodes: 100 }, { vips: 2000, nodes: 100 }];
-  if (process.env.BENCH_SHAPE) shapes.splice(0, shapes.length, JSON.parse(process.env.BENCH_SHAPE) as { vips: number; nodes: number });
   const rows: Row[] = [];
   for (const shape of shapes) {
     const obs = syntheticObservation(shape);

@@ -11,7 +11,7 @@ export const DEFAULT_RULES_FILE = "alerts/vip-arp.rules.yml";
 export const DEFAULT_OUTPUT_FILE = "deploy/kubernetes/components/prometheus-operator/prometheusrule.yaml";
 
 const HEADER = `# GENERATED from ${DEFAULT_RULES_FILE} by scripts/gen-prometheusrule.ts: do not edit.
-# Regenerate: npx tsc -p . && node dist/scripts/gen-prometheusrule.js
+# Regenerate: npm run gen:prometheusrule
 # kube-prometheus selects rules by the labels prometheus/role; kube-prometheus-stack (Helm) by
 # release=<release name>: add that label if yours does. OpenShift user workload monitoring
 # picks up every PrometheusRule in a namespace where it is enabled.

@@ -13,7 +13,7 @@ import { mb, measure, memory, timingRow, type Row, type Table } from "./lib/stat
 import { syntheticObservation } from "./lib/synthetic.js";
 
 /** The parts of a Config the metrics read (names of routers, nodes, VIPs). */
-function configFor(obs: Observation): Config {
+export function configFor(obs: Observation): Config {
   return {
     vips: obs.vips,
     nodes: obs.nodes.map((n) => ({ name: n.name, host: "127.0.0.1", port: 22, interface: "eth0", ssh: true })),
@@ -49,7 +49,7 @@ export async function benchAnalyze(ctx: BenchContext): Promise<Table> {
     const config = configFor(obs);
     const registry = new Registry();
     const metrics = new ExporterMetrics(registry, config);
-    createRemediationMetrics(registry, config); // as serve does: GARP counters at 0 per VIP x node
+    createRemediationMetrics(registry); // as serve does (GARP pairs appear at their first GARP)
     const analysis = analyze(obs);
     const sources: SourceResult[] = [
       ...obs.routers.map((r) => ({ collector: "snmp", target: r.name, success: true, durationSeconds: 0.002 })),

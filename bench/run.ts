@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmarks in order and prints one table each.
-//   node dist/bench/run.js [--quick] [--only scrape,snmp,plan,analyze,cli,memory] [--scrapes N]
+//   node dist/bench/run.js [--quick] [--only scrape,snmp,plan,analyze,cli,memory,series] [--scrapes N]
 //                          [--json FILE] [--markdown FILE]
 // Each benchmark runs in its own child process, so memory numbers and GC pauses of one
 // (a 50k-row SNMP agent, a 200k-series registry) do not leak into the next.
@@ -14,6 +14,7 @@ import { formatTable, markdownTable, nowMs, type Table } from "./lib/stats.js";
 import { benchMemory } from "./memory.js";
 import { benchPlanner } from "./planner.js";
 import { benchScrape } from "./scrape.js";
+import { benchSeries } from "./series.js";
 import { benchSnmpRead } from "./snmp-read.js";
 
 const SUITES: Record<string, (ctx: BenchContext) => Promise<Table>> = {
@@ -23,6 +24,7 @@ const SUITES: Record<string, (ctx: BenchContext) => Promise<Table>> = {
   analyze: benchAnalyze,
   cli: benchCliParsers,
   memory: benchMemory,
+  series: benchSeries,
 };
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only ${Object.keys(SUITES).join(",")}] [--scrapes N] [--json FILE] [--markdown FILE]

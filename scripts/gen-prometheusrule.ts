@@ -1,4 +1,4 @@
-// Generates deploy/kubernetes/base/prometheusrule.yaml (a Prometheus Operator PrometheusRule) from
+// Generates deploy/kubernetes/components/prometheus-operator/prometheusrule.yaml (a Prometheus Operator PrometheusRule) from
 // alerts/vip-arp.rules.yml, so the Kubernetes rules never drift from the tested ones.
 //   npx tsc -p . && node dist/scripts/gen-prometheusrule.js [--check] [RULES_FILE [OUTPUT_FILE]]
 // Paths are relative to the current directory (run it from the repository root). --check
@@ -8,10 +8,10 @@ import { pathToFileURL } from "node:url";
 import { parse, stringify } from "yaml";
 
 export const DEFAULT_RULES_FILE = "alerts/vip-arp.rules.yml";
-export const DEFAULT_OUTPUT_FILE = "deploy/kubernetes/base/prometheusrule.yaml";
+export const DEFAULT_OUTPUT_FILE = "deploy/kubernetes/components/prometheus-operator/prometheusrule.yaml";
 
 const HEADER = `# GENERATED from ${DEFAULT_RULES_FILE} by scripts/gen-prometheusrule.ts: do not edit.
-# Regenerate: npx tsc -p . && node dist/scripts/gen-prometheusrule.js
+# Regenerate: npm run gen:prometheusrule
 # kube-prometheus selects rules by the labels prometheus/role; kube-prometheus-stack (Helm) by
 # release=<release name>: add that label if yours does. OpenShift user workload monitoring
 # picks up every PrometheusRule in a namespace where it is enabled.

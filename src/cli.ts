@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "./config/load.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./log.js";
-import { VERSION } from "./version.js";
+import { versionText } from "./version.js";
 import { openRuntime, UsageError, type Runtime } from "./cli/runtime.js";
 import { serve, serveUntilSignal } from "./cli/serve.js";
 import { parseDuration } from "./config/duration.js";
@@ -12,6 +12,7 @@ import { parseTimeoutOffset } from "./http/scrape-budget.js";
 import { loadWebConfigFile } from "./http/web-config.js";
 import { runCheck } from "./cli/check.js";
 import { runRemediate } from "./cli/remediate.js";
+import { registerHealthcheck } from "./cli/healthcheck.js";
 
 interface CommonOpts {
   "config.file"?: string;
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command("vip-arp-exporter")
     .description("Prometheus exporter: which node does the router really send each VIP's traffic to?")
-    .version(VERSION, "--version")
+    .version(versionText(), "--version")
     .enablePositionalOptions()
     .helpCommand("help [command]", "show help for a command")
     .exitOverride()
@@ -67,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       new Option("--web.timeout-offset <seconds>", "a scrape answers this long before X-Prometheus-Scrape-Timeout-Seconds runs out (seconds, or a duration like 500ms)").default("0.5"),
     )
     .addOption(new Option("--web.telemetry-path <path>", "path under which to expose metrics").default("/metrics"))
-    .addOption(new Option("--web.config.file <path>", "web config file (exporter-toolkit format) enabling TLS and/or basic auth"))
+    .addOption(new Option("--web.config.file <path>", "web config file (exporter-toolkit format) enabling TLS and/or basic auth").env("VIP_ARP_WEB_CONFIG_FILE"))
     .addOption(logOption("info"))
     .action(async (o: CommonOpts & { "web.listenAddress"?: string[]; "web.timeoutOffset": string; "web.telemetryPath": string; "web.config.file"?: string }) => {
       const log = createLogger(o["log.level"]);
@@ -136,6 +137,8 @@ async function main(argv: string[]): Promise<number> {
         await rt.close();
       }
     });
+
+  registerHealthcheck(program, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv);

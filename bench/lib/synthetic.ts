@@ -40,6 +40,8 @@ export interface ObservationShape {
   seed?: number;
   /** Chance that a node holds a given VIP (at least one up node always does). */
   holdChance?: number;
+  /** Chance that a node (other than the first) is down; default 0.05. */
+  downChance?: number;
 }
 
 /**
@@ -53,7 +55,7 @@ export function syntheticObservation(shape: ObservationShape): Observation {
   const vips = Array.from({ length: shape.vips }, (_, i) => ipOf(i + 1));
   const nodes: ObservedNode[] = Array.from({ length: shape.nodes }, (_, i) => ({
     name: `node-${String(i + 1).padStart(3, "0")}`,
-    up: i === 0 || r() >= 0.05,
+    up: i === 0 || r() >= (shape.downChance ?? 0.05),
     mac: macOf(1, i + 1),
     holds: [],
   }));

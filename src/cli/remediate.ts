@@ -22,7 +22,7 @@ export async function runRemediate(config: Config, o: RemediateCliOptions, log: 
   }
   const collector = createCollector(config, log);
   try {
-    const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(new Registry(), config) });
+    const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(new Registry()) });
     const report = await remediator.run({ trigger: "cli", dryRun: o.dryRun, reassert: o.reassert, vips: o.vips });
     process.stdout.write(o.output === "json" ? JSON.stringify(report, null, 2) + "\n" : formatReport(report) + "\n");
     // 2: a router's view could not be trusted (a collection error, as in `check`); 1: an action failed.

@@ -29,11 +29,10 @@ export class ExporterMetrics {
   /** Last MAC seen per router and VIP, for vip_arp_owner_changes_total. */
   private readonly lastMac = new Map<string, string>();
   private lastRendered: Collection | null = null;
+  /** The VIPs infra_node_vip_held shows per node since the last render. */
+  private heldRendered = new Map<string, readonly string[]>();
 
-  constructor(
-    registry: Registry,
-    private config: Config,
-  ) {
+  constructor(registry: Registry, config: Config) {
     const reg = { registers: [registry] };
     this.owner = new Gauge({ name: "vip_mac_owner", help: "1 for the router's current ARP entry of each VIP; node is empty when the MAC belongs to no known node.", labelNames: ["router", "vip", "mac", "node"], ...reg });
     this.present = new Gauge({ name: "vip_arp_entry_present", help: "1 when the router has a complete ARP entry for the VIP, else 0.", labelNames: ["router", "vip"], ...reg });
@@ -42,8 +41,8 @@ export class ExporterMetrics {
     this.moves = new Gauge({ name: "arp_imbalance_moves", help: "Moves needed to spread the router's resolved VIPs evenly over the up nodes.", labelNames: ["router"], ...reg });
     this.holdsVip = new Gauge({ name: "vip_owner_holds_vip", help: "1 when the node the router sends the VIP to has it on its interface; 0 means the traffic is blackholed.", labelNames: ["router", "vip"], ...reg });
     this.nodeUp = new Gauge({ name: "infra_node_up", help: "1 when the node's inventory was read in this scrape.", labelNames: ["node"], ...reg });
-    this.held = new Gauge({ name: "infra_node_vip_held", help: "1 when the VIP is present on the node's interface, else 0.", labelNames: ["node", "vip"], ...reg });
-    this.holders = new Gauge({ name: "vip_holder_count", help: "How many up nodes hold the VIP (0: nobody serves it).", labelNames: ["vip"], ...reg });
+    this.held = new Gauge({ name: "infra_node_vip_held", help: "1 for each VIP present on the node's interface; a VIP the node does not hold has no series.", labelNames: ["node", "vip"], ...reg });
+    this.holders = new Gauge({ name: "vip_holders", help: "How many up nodes hold the VIP (0: nobody serves it).", labelNames: ["vip"], ...reg });
     this.success = new Gauge({ name: "vip_arp_collector_success", help: "1 when the source was read successfully in this scrape.", labelNames: ["collector", "target"], ...reg });
     this.duration = new Gauge({ name: "vip_arp_collector_duration_seconds", help: "How long reading the source took in this scrape.", labelNames: ["collector", "target"], ...reg });
     this.changes = new Counter({ name: "vip_arp_owner_changes_total", help: "Times the router's MAC for the VIP changed between scrapes.", labelNames: ["router", "vip"], ...reg });
@@ -68,7 +67,6 @@ export class ExporterMetrics {
 
   /** A reloaded config: gauges follow it from the next collection; new routers' counters start at 0. */
   setConfig(config: Config): void {
-    this.config = config;
     this.startCounters(config);
   }
 
@@ -76,7 +74,7 @@ export class ExporterMetrics {
   render(c: Collection): void {
     if (c === this.lastRendered) return;
     this.lastRendered = c;
-    for (const g of [this.owner, this.present, this.count, this.ratio, this.moves, this.holdsVip, this.nodeUp, this.held, this.holders, this.success, this.duration]) {
+    for (const g of [this.owner, this.present, this.count, this.ratio, this.moves, this.holdsVip, this.nodeUp, this.holders, this.success, this.duration]) {
       g.reset();
     }
     const a = c.analysis;
@@ -97,11 +95,8 @@ export class ExporterMetrics {
       this.ratio.set({ router: r.router }, r.imbalanceRatio);
       this.moves.set({ router: r.router }, r.moves);
     }
-    for (const n of a.nodes) {
-      this.nodeUp.set({ node: n.name }, n.up ? 1 : 0);
-      const holds = new Set(n.holds);
-      for (const vip of this.config.vips) this.held.set({ node: n.name, vip }, holds.has(vip) ? 1 : 0);
-    }
+    for (const n of a.nodes) this.nodeUp.set({ node: n.name }, n.up ? 1 : 0);
+    this.renderHeld(a.nodes);
     for (const [vip, nodes] of Object.entries(a.holders)) this.holders.set({ vip }, nodes.length);
     this.renderDns(c);
     for (const s of c.sources) {
@@ -127,5 +122,26 @@ export class ExporterMetrics {
       for (const vip of d.missing) this.dnsPublished.set({ name: d.name, vip }, 0);
       this.dnsUnservedRatio.set({ name: d.name }, d.unservedRatio);
     }
+  }
+
+  /**
+   * infra_node_vip_held has only 1s: a 0 row per VIP a node does not hold would make it N x V
+   * series whatever is held (docs/metrics.md, "Series count"). It is the one family that can
+   * reach N x V series, so it is updated per node by difference instead of reset and rebuilt:
+   * setting 100k label sets in prom-client costs about 90 ms, comparing the lists next to nothing.
+   */
+  private renderHeld(nodes: Collection["analysis"]["nodes"]): void {
+    const next = new Map<string, readonly string[]>();
+    for (const n of nodes) {
+      const before = this.heldRendered.get(n.name) ?? [];
+      next.set(n.name, n.holds);
+      if (before.length === n.holds.length && before.every((v, i) => v === n.holds[i])) continue;
+      const now = new Set(n.holds);
+      for (const vip of before) if (!now.has(vip)) this.held.remove({ node: n.name, vip });
+      const was = new Set(before);
+      for (const vip of n.holds) if (!was.has(vip)) this.held.set({ node: n.name, vip }, 1);
+    }
+    for (const [node, vips] of this.heldRendered) if (!next.has(node)) for (const vip of vips) this.held.remove({ node, vip });
+    this.heldRendered = next;
   }
 }

@@ -1,6 +1,5 @@
 // Remediation counters. The names are part of the contract (DESIGN.md): never rename.
 import { Counter, type Registry } from "prom-client";
-import type { Config } from "../config/types.js";
 
 export interface RemediationMetrics {
   /** Actions whose arping commands all ran successfully on the node. */
@@ -14,21 +13,23 @@ export interface RemediationMetrics {
 }
 
 /**
- * With `config`, the GARP counters start at 0 for every configured VIP x node: a labelled
- * series that appears only at its first increment hides that increment from increase().
+ * The GARP counters are not created ahead for every VIP x node (at 100 nodes x 1000 VIPs
+ * that was 200k always-zero series): a pair appears at its first GARP. The run counters have
+ * no labels and start at 0, and a failed GARP always fails its run, so the rules see the first
+ * failure through them; docs/metrics.md shows the idiom for the first increment of a pair.
  */
-export function createRemediationMetrics(registry: Registry, config?: Config): RemediationMetrics {
+export function createRemediationMetrics(registry: Registry): RemediationMetrics {
   const registers = [registry];
-  const metrics: RemediationMetrics = {
+  return {
     garpSent: new Counter({
       name: "vip_arp_garp_sent_total",
-      help: "Gratuitous ARP announcements sent by remediation (one per action whose arping commands succeeded).",
+      help: "Gratuitous ARP announcements sent by remediation (one per action whose arping commands succeeded); a VIP x node pair appears at its first GARP.",
       labelNames: ["vip", "node"] as const,
       registers,
     }),
     garpFailures: new Counter({
       name: "vip_arp_garp_failures_total",
-      help: "Remediation actions that failed: arping could not be run, or the routers did not take the announcement.",
+      help: "Remediation actions that failed: arping could not be run, or the routers did not take the announcement; a VIP x node pair appears at its first failure.",
       labelNames: ["vip", "node"] as const,
       registers,
     }),
@@ -43,11 +44,4 @@ export function createRemediationMetrics(registry: Registry, config?: Config): R
       registers,
     }),
   };
-  for (const node of config?.nodes ?? []) {
-    for (const vip of config?.vips ?? []) {
-      metrics.garpSent.inc({ vip, node: node.name }, 0);
-      metrics.garpFailures.inc({ vip, node: node.name }, 0);
-    }
-  }
-  return metrics;
 }

@@ -64,7 +64,7 @@ export class Exporter {
     const collector = this.collectorFor(config);
     this.metrics = new ExporterMetrics(this.registry, config);
     this.reloadMetrics = new ReloadMetrics(this.registry);
-    this.remediator = new Remediator({ config, collector, log: this.log, metrics: createRemediationMetrics(this.registry, config) });
+    this.remediator = new Remediator({ config, collector, log: this.log, metrics: createRemediationMetrics(this.registry) });
     this.state = { config, collector, remediator: this.remediator };
     this.appHandle = createApp({
       state: () => this.state,
@@ -81,6 +81,11 @@ export class Exporter {
 
   get config(): Config {
     return this.state.config;
+  }
+
+  /** The port of the first listener (the one --web.listen-address named first). */
+  get port(): number {
+    return this.web.listeners[0]?.port ?? 0;
   }
 
   get collector(): Collector {

@@ -38,6 +38,8 @@ const REQUIRED_ALERTS = [
   "RoutersDisagreeOnVIPOwner",
   "VIPARPCollectorFailing",
   "VIPRemediationFailing",
+  "VIPARPExporterDown",
+  "VIPARPExporterAbsent",
 ];
 
 describe("alerts/vip-arp.rules.yml", () => {
@@ -53,7 +55,9 @@ describe("alerts/vip-arp.rules.yml", () => {
     const a = r.annotations ?? {};
     expect(a.summary, "summary").toMatch(/^[A-Z].*\.$/);
     expect(a.summary, "summary must be static").not.toContain("{{");
-    expect(a.description, "description").toMatch(/\{\{ *\$(labels|value)/);
+    // absent() returns one sample without labels: there is nothing to template.
+    if (/^\s*absent\(/.test(r.expr)) expect(a.description, "description").toMatch(/^[A-Z].{40,}\.$/s);
+    else expect(a.description, "description").toMatch(/\{\{ *\$(labels|value)/);
     expect(a.runbook_url?.startsWith(RUNBOOK_URL), a.runbook_url).toBe(true);
   });
 
@@ -97,15 +101,16 @@ describe("alerts/vip-arp.rules.yml", () => {
     }
   });
 
-  it("hard-codes a job only in VIPARPExporterDown, as the runbook documents", () => {
+  it("hard-codes a job only in VIPARPExporterDown and VIPARPExporterAbsent, the same one, as the runbook documents", () => {
+    const withJob = ["VIPARPExporterDown", "VIPARPExporterAbsent"];
     for (const r of rules) {
-      if (r.alert === "VIPARPExporterDown") continue;
+      if (withJob.includes(r.alert)) continue;
       expect(r.expr, r.alert).not.toMatch(/\bjob\s*=/);
     }
-    const down = rules.find((r) => r.alert === "VIPARPExporterDown");
-    const matcher = /job=~"([^"]+)"/.exec(down?.expr ?? "")?.[1];
-    expect(matcher).toBeDefined();
-    expect(runbook).toContain(`up{job=~"${matcher}"}`);
+    const matchers = withJob.map((name) => /up\{job=~"([^"]+)"\}/.exec(rules.find((r) => r.alert === name)?.expr ?? "")?.[1]);
+    expect(matchers[0]).toBeDefined();
+    expect(matchers[1]).toBe(matchers[0]);
+    expect(runbook).toContain(`up{job=~"${matchers[0]}"}`);
   });
 });
 

@@ -25,7 +25,7 @@ describe("vip-arp-exporter --help and --version", () => {
     expect(check.stdout).toContain("--output");
     const rem = run(["remediate", "--help"]);
     for (const flag of ["--dry-run", "--reassert", "--vip"]) expect(rem.stdout).toContain(flag);
-    expect(run(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run(["--version"]).stdout.trim()).toMatch(/^vip-arp-exporter, version \d+\.\d+\.\d+ \(branch: \S+, revision: \S+\)\n  build date: /);
   });
 
   it("exits 2 on an unknown flag", () => {

@@ -22,7 +22,7 @@ export interface Panel {
 export interface Dashboard {
   uid: string;
   panels: Panel[];
-  templating: { list: Array<{ name: string; type: string; query?: unknown; datasource?: unknown }> };
+  templating: { list: Array<{ name: string; type: string; query?: unknown; datasource?: unknown; allValue?: string; includeAll?: boolean }> };
   [key: string]: unknown;
 }
 
@@ -52,15 +52,34 @@ export const BUILTIN_VARIABLES: Record<string, string> = {
 };
 
 /**
- * Replaces $name, ${name} and ${name:format} by values (default: ".*", Grafana's "All" for
- * the dashboard's regex matchers). Unknown names are left as they are, so promtool reports them.
+ * The "All" value (allValue) of each of the dashboard's query variables: `.+` where a label
+ * always has a value; `.*` for node, so that All keeps vip_mac_owner{node=""} (a MAC of no
+ * known node). grafana.test.ts checks these against grafana/vip-arp.json.
+ */
+export const ALL_VALUES: Record<string, string> = { job: ".+", instance: ".+", router: ".*", vip: ".+", node: ".*" };
+
+/**
+ * Replaces $name, ${name} and ${name:format} by values (default: the variable's "All" value,
+ * ALL_VALUES). Unknown names are left as they are, so promtool reports them.
  */
 export function expandVariables(expr: string, values: Record<string, string> = {}): string {
-  const all = { ...BUILTIN_VARIABLES, ...values };
+  const all = { ...BUILTIN_VARIABLES, ...ALL_VALUES, ...values };
   return expr.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (whole, braced: string | undefined, plain: string | undefined) => {
     const name = braced ?? plain ?? "";
     if (name in all) return all[name] as string;
-    if (["job", "instance", "router"].includes(name)) return ".*";
     return whole;
   });
+}
+
+export interface Annotation {
+  name: string;
+  expr?: string;
+  datasource?: { type?: string; uid?: string };
+  builtIn?: number;
+  [key: string]: unknown;
+}
+
+/** The dashboard's Prometheus annotation queries (not Grafana's built-in one). */
+export function dashboardAnnotations(d: Dashboard): Annotation[] {
+  return ((d.annotations as { list?: Annotation[] } | undefined)?.list ?? []).filter((a) => !a.builtIn);
 }

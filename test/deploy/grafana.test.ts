@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { dashboardPanels, dashboardQueries, expandVariables, type Dashboard } from "./dashboard.js";
+import { ALL_VALUES, dashboardAnnotations, dashboardPanels, dashboardQueries, expandVariables, type Dashboard } from "./dashboard.js";
 import { documentedMetrics } from "./markdown.js";
 import { metricNames } from "./promql.js";
 import { IN_CI, findExecutable, missingToolReason, run } from "./tools.js";
@@ -16,6 +16,7 @@ const text = read("grafana/vip-arp.json");
 const dashboard = JSON.parse(text) as Dashboard;
 const panels = dashboardPanels(dashboard);
 const queries = dashboardQueries(dashboard);
+const annotations = dashboardAnnotations(dashboard);
 const DS_REF = { type: "prometheus", uid: "${datasource}" };
 
 describe("grafana/vip-arp.json", () => {
@@ -27,17 +28,38 @@ describe("grafana/vip-arp.json", () => {
     expect(dashboard.id ?? null).toBeNull();
   });
 
-  it("has a prometheus datasource variable and job/instance/router label_values variables", () => {
+  it("is read-only: changes belong in the file, not in one Grafana's copy", () => {
+    expect(dashboard.editable).toBe(false);
+  });
+
+  it("has a prometheus datasource variable and job/instance/router/vip/node label_values variables", () => {
     const vars = new Map(dashboard.templating.list.map((v) => [v.name, v]));
     expect(vars.get("datasource")).toMatchObject({ type: "datasource", query: "prometheus" });
-    for (const name of ["job", "instance", "router"]) {
+    expect(dashboard.templating.list.filter((v) => v.type === "query").map((v) => v.name)).toEqual(["job", "instance", "router", "vip", "node"]);
+    for (const name of ["job", "instance", "router", "vip", "node"]) {
       const v = vars.get(name);
-      expect(v, name).toMatchObject({ type: "query", datasource: DS_REF });
+      expect(v, name).toMatchObject({ type: "query", datasource: DS_REF, includeAll: true, allValue: ALL_VALUES[name] });
       expect(String(v?.query), name).toMatch(new RegExp(`^label_values\\(.+, ${name}\\)$`));
     }
+    // .+ for job and instance: ".*" would also match series without the label
+    expect([vars.get("job")?.allValue, vars.get("instance")?.allValue]).toEqual([".+", ".+"]);
     // each variable narrows by the ones before it
     expect(String(vars.get("instance")?.query)).toContain('job=~"$job"');
     expect(String(vars.get("router")?.query)).toContain('instance=~"$instance"');
+    expect(String(vars.get("vip")?.query)).toContain('router=~"$router"');
+    expect(String(vars.get("node")?.query)).toContain('instance=~"$instance"');
+  });
+
+  it("annotates remediation runs and owner changes from the data source, filtered like the panels", () => {
+    expect(annotations.map((a) => a.name)).toEqual(["Remediation runs", "Owner changes"]);
+    for (const a of annotations) {
+      expect(a.datasource, a.name).toEqual(DS_REF);
+      expect(a.enable, a.name).toBe(true);
+      expect(a.expr, a.name).toMatch(/job=~"\$job",instance=~"\$instance"/);
+    }
+    expect(metricNames(annotations[0]?.expr ?? "")).toEqual(["vip_arp_remediations_total"]);
+    expect(metricNames(annotations[1]?.expr ?? "")).toEqual(["vip_arp_owner_changes_total"]);
+    expect(annotations[1]?.expr).toContain('vip=~"$vip"');
   });
 
   it("every panel has a unit, the datasource variable and at least one query", () => {
@@ -86,28 +108,39 @@ describe("grafana/vip-arp.json", () => {
     expect(byTitle(/imbalance over time/i).fieldConfig?.defaults?.unit).toBe("percentunit");
     expect(exprs(/imbalance over time/i)).toMatch(/arp_imbalance_ratio/);
     expect(exprs(/Owner changes/)).toMatch(/increase\(vip_arp_owner_changes_total/);
-    expect(exprs(/nobody holds \/ blackholed/)).toMatch(/vip_holder_count[\s\S]*vip_owner_holds_vip/);
+    expect(exprs(/nobody holds \/ blackholed/)).toMatch(/vip_holders[\s\S]*vip_owner_holds_vip/);
     expect(exprs(/Collector success/)).toMatch(/vip_arp_collector_success/);
     expect(byTitle(/Collector duration/).fieldConfig?.defaults?.unit).toBe("s");
     expect(exprs(/Collector duration/)).toMatch(/vip_arp_collector_duration_seconds/);
     expect(exprs(/GARPs sent and failed/)).toMatch(/vip_arp_garp_sent_total[\s\S]*vip_arp_garp_failures_total/);
+    // a VIP x node pair appears at its first GARP: the panel shows that one too
+    for (const t of byTitle(/GARPs sent and failed/).targets ?? []) expect(t.expr).toMatch(/increase\((vip_arp_garp_\w+)\{[^}]*\}\[\$__rate_interval\]\) or \(\1\{[^}]*\} unless \1\{[^}]*\} offset \$__rate_interval\)/);
     expect(exprs(/Remediation runs/)).toMatch(/vip_arp_remediations_total[\s\S]*vip_arp_remediation_failures_total/);
   });
 
-  it("every query filters by the job and instance variables, router-derived ones by router too", () => {
-    for (const q of queries) {
+  it("every query filters by the job and instance variables, and by router, vip and node where the metric has the label", () => {
+    const documented = documentedMetrics(read("docs/metrics.md"));
+    const has = (metric: string, label: string) => documented.get(metric)?.labels.includes(label) ?? false;
+    let checked = 0;
+    for (const q of [...queries, ...annotations.map((a) => ({ panel: a.name, refId: "annotation", expr: a.expr ?? "" }))]) {
       for (const sel of q.expr.matchAll(/([a-z_:]+)\{([^}]*)\}/g)) {
-        expect(sel[2], `${q.panel} ${q.refId}: ${sel[1]}`).toMatch(/job=~"\$job",instance=~"\$instance"/);
-        const routerMetric = /^(vip_mac_owner|vip_arp_entry_present|infra_node_vip_count|arp_imbalance_ratio|vip_owner_holds_vip|vip_arp_owner_changes_total)$/;
-        if (routerMetric.test(sel[1] ?? "")) expect(sel[2], `${q.panel} ${q.refId}`).toContain('router=~"$router"');
+        const [metric, matchers] = [sel[1] ?? "", sel[2] ?? ""];
+        expect(matchers, `${q.panel} ${q.refId}: ${metric}`).toMatch(/job=~"\$job",instance=~"\$instance"/);
+        for (const label of ["router", "vip", "node"]) {
+          // a query about one value (node="": unknown MACs) keeps its own matcher
+          if (!has(metric, label) || new RegExp(`\\b${label}="`).test(matchers)) continue;
+          expect(matchers, `${q.panel} ${q.refId}: ${metric} by $${label}`).toContain(`${label}=~"$${label}"`);
+          checked++;
+        }
       }
     }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it("every metric the dashboard queries is documented in docs/metrics.md", () => {
     const documented = documentedMetrics(read("docs/metrics.md"));
     const varQueries = dashboard.templating.list.map((v) => v.query).filter((q): q is string => typeof q === "string" && q.startsWith("label_values("));
-    const exprs = [...queries.map((q) => q.expr), ...varQueries.map((q) => q.replace(/^label_values\((.*), \w+\)$/, "$1"))];
+    const exprs = [...queries.map((q) => q.expr), ...annotations.map((a) => a.expr ?? ""), ...varQueries.map((q) => q.replace(/^label_values\((.*), \w+\)$/, "$1"))];
     for (const e of exprs) {
       const names = metricNames(e);
       expect(names.length, e).toBeGreaterThan(0);
@@ -150,11 +183,12 @@ describe("dashboard queries parse (promtool)", () => {
       const dir = mkdtempSync(join(tmpdir(), "vip-arp-dashboard-"));
       dirs.push(dir);
       const file = join(dir, "dashboard-queries.yml");
-      const rules = queries.map((q, i) => ({ record: `dashboard:query_${i}`, expr: expandVariables(q.expr) }));
+      const exprs = [...queries.map((q) => q.expr), ...annotations.map((a) => a.expr ?? "")];
+      const rules = exprs.map((e, i) => ({ record: `dashboard:query_${i}`, expr: expandVariables(e) }));
       writeFileSync(file, stringify({ groups: [{ name: "dashboard", rules }] }));
       const r = await run(promtool as string, ["check", "rules", file]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toContain(`SUCCESS: ${queries.length} rules found`);
+      expect(r.stdout).toContain(`SUCCESS: ${exprs.length} rules found`);
     });
 
     it("promtool rejects a broken expression in the same way (the check can fail)", async () => {

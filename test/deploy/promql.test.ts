@@ -36,8 +36,8 @@ describe("githubAnchors / documentedMetrics", () => {
 
 describe("expandVariables", () => {
   it("expands dashboard and built-in variables in all their forms", () => {
-    expect(expandVariables('x{job=~"$job",instance=~"${instance}",router=~"${router:regex}"}[$__rate_interval]')).toBe(
-      'x{job=~".*",instance=~".*",router=~".*"}[2m]',
+    expect(expandVariables('x{job=~"$job",instance=~"${instance}",router=~"${router:regex}",vip=~"$vip",node=~"$node"}[$__rate_interval]')).toBe(
+      'x{job=~".+",instance=~".+",router=~".*",vip=~".+",node=~".*"}[2m]',
     );
     expect(expandVariables('x{job=~"$job"}', { job: "vip" })).toBe('x{job=~"vip"}');
     expect(expandVariables("$unknown")).toBe("$unknown");

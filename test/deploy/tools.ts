@@ -18,11 +18,16 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(file: string, args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(file: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: opts.cwd, timeout: opts.timeoutMs ?? 20_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(file, args, { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : null) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
+}
+
+/** run() with variables added to this process's environment. */
+export function runWithEnv(file: string, args: string[], env: Record<string, string>, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return run(file, args, { ...opts, env: { ...process.env, ...env } });
 }

@@ -52,7 +52,8 @@ describe("DNS source with dnsmasq", () => {
         name: APP,
         addresses: ["198.51.100.101", "198.51.100.102", "198.51.100.103", "2001:db8::101", "2001:db8::1:0:0:102"],
       });
-      // Both families were asked, in one lookup.
+      // Both families were asked, in one lookup (dnsmasq writes its log line a moment later).
+      for (let i = 0; i < 200 && !dm.log().includes(`query[AAAA] ${APP} from 127.0.0.1`); i++) await new Promise((r) => setTimeout(r, 10));
       expect(dm.log()).toContain(`query[A] ${APP} from 127.0.0.1`);
       expect(dm.log()).toContain(`query[AAAA] ${APP} from 127.0.0.1`);
     });

@@ -30,13 +30,14 @@ function section(title: string): string {
 }
 
 describe("README.md: command line", () => {
-  const cli = repoFile("src/cli.ts");
+  // src/cli.ts and the subcommands that register themselves from their own file
+  const cli = repoFile("src/cli.ts") + repoFile("src/cli/healthcheck.ts");
   const flags = [...cli.matchAll(/new Option\("(--[a-z.-]+)/g)].map((m) => m[1]!);
   const commands = [...cli.matchAll(/\.command\("([a-z-]+)"\)/g)].map((m) => m[1]!);
 
   it("finds the CLI's flags and commands in src/cli.ts", () => {
     expect(flags).toEqual(expect.arrayContaining(["--config.file", "--web.listen-address", "--dry-run"]));
-    expect(commands).toEqual(["check", "remediate"]);
+    expect(commands).toEqual(["check", "remediate", "healthcheck"]);
   });
 
   it.each([...new Set([...flags, "--version", "--help"])])("documents %s in the flag table", (flag) => {

@@ -34,7 +34,7 @@ describe("the demo scenario (DESIGN.md example)", () => {
     for (const vip of ["192.0.2.101", "192.0.2.102", "192.0.2.103"]) {
       expect(s.get(`vip_arp_entry_present{router="core-s1",vip="${vip}"}`)).toBe(1);
       expect(s.get(`vip_owner_holds_vip{router="core-s1",vip="${vip}"}`)).toBe(1);
-      expect(s.get(`vip_holder_count{vip="${vip}"}`)).toBe(3);
+      expect(s.get(`vip_holders{vip="${vip}"}`)).toBe(3);
       expect(s.get(`infra_node_vip_held{node="ose-prod-node-02",vip="${vip}"}`)).toBe(1);
       expect(s.get(`vip_arp_owner_changes_total{router="core-s1",vip="${vip}"}`)).toBe(0);
     }
@@ -89,8 +89,25 @@ describe("the demo scenario (DESIGN.md example)", () => {
     expect(s.get('vip_mac_owner{router="core-s1",vip="192.0.2.102",mac="00:1a:4a:48:be:4c",node="ose-prod-node-03"}')).toBe(1);
     expect(s.get('vip_owner_holds_vip{router="core-s1",vip="192.0.2.102"}')).toBe(0);
     expect(s.get('vip_owner_holds_vip{router="core-s1",vip="192.0.2.101"}')).toBe(1);
-    expect(s.get('vip_holder_count{vip="192.0.2.102"}')).toBe(2);
+    expect(s.get('vip_holders{vip="192.0.2.102"}')).toBe(2);
+    // infra_node_vip_held has only 1s: the node that went down shows no row, the others all theirs.
+    expect(find(s, "infra_node_vip_held", { node: "ose-prod-node-03" })).toEqual([]);
+    expect(find(s, "infra_node_vip_held").map((x) => [x.series, x.value])).toEqual(
+      ["ose-prod-node-01", "ose-prod-node-02"].flatMap((n) => ["192.0.2.101", "192.0.2.102", "192.0.2.103"].map((v) => [`infra_node_vip_held{node="${n}",vip="${v}"}`, 1])),
+    );
     expect(s.get('infra_node_vip_count{router="core-s1",node="ose-prod-node-03"}')).toBe(2);
+
+    // Back up with one VIP, while node 01 lets .101 go: rows follow both changes.
+    ex.sim.segment.setNodeUp("ose-prod-node-03", true);
+    ex.sim.segment.node("ose-prod-node-03").holds.add("192.0.2.102");
+    ex.sim.segment.node("ose-prod-node-01").holds.delete("192.0.2.101");
+    const again = await scrape(ex);
+    expect(find(again, "infra_node_vip_held", { node: "ose-prod-node-03" }).map((x) => x.series)).toEqual(['infra_node_vip_held{node="ose-prod-node-03",vip="192.0.2.102"}']);
+    expect(find(again, "infra_node_vip_held", { node: "ose-prod-node-01" }).map((x) => x.series).sort()).toEqual([
+      'infra_node_vip_held{node="ose-prod-node-01",vip="192.0.2.102"}',
+      'infra_node_vip_held{node="ose-prod-node-01",vip="192.0.2.103"}',
+    ]);
+    expect(again.get('vip_holders{vip="192.0.2.101"}')).toBe(1);
   });
 
   it("reports an unreachable router with success 0 and no stale VIP series", async () => {

@@ -43,7 +43,7 @@ export function createTestApp(config: Config, log: Logger = silentLogger()): Tes
   const registry = new Registry();
   const metrics = new ExporterMetrics(registry, config);
   const collector = createCollector(config, log);
-  const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry, config) });
+  const remediator = new Remediator({ config, collector, log, metrics: createRemediationMetrics(registry) });
   const { app } = createApp({ state: fixedState({ config, collector, remediator }), registry, metrics, log });
   return { config, app, registry, close: () => collector.close() };
 }

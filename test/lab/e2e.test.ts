@@ -178,7 +178,7 @@ describe.skipIf(!canRun)(canRun ? "exporter against the real lab" : `exporter ag
     const expectHeldMatches = async (samples: Sample[]): Promise<void> => {
       const holders = await l.vipHolders();
       for (const vip of l.vips) {
-        expect(value(samples, "vip_holder_count", { vip })).toBe(holders[vip]!.length);
+        expect(value(samples, "vip_holders", { vip })).toBe(holders[vip]!.length);
         for (const n of l.nodes) expect([n.name, vip, value(samples, "infra_node_vip_held", { node: n.name, vip }) ?? 0]).toEqual([n.name, vip, holders[vip]!.includes(n.name) ? 1 : 0]);
       }
     };

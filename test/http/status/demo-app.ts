@@ -38,7 +38,7 @@ export async function startDemoApp(): Promise<DemoApp> {
     close: () => real.close(),
   };
   const registry = new Registry();
-  const remediator = new Remediator({ config: sim.config, collector, log, metrics: createRemediationMetrics(registry, sim.config) });
+  const remediator = new Remediator({ config: sim.config, collector, log, metrics: createRemediationMetrics(registry) });
   const { app } = createApp({
     state: fixedState({ config: sim.config, collector, remediator }),
     registry,

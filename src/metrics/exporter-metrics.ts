@@ -4,6 +4,7 @@
 import { Counter, Gauge, collectDefaultMetrics, type Registry } from "prom-client";
 import type { Collection } from "../collect/types.js";
 import type { Config } from "../config/types.js";
+import { distrustedRouters } from "../model/guard.js";
 import { REVISION, VERSION } from "../version.js";
 
 export class ExporterMetrics {
@@ -11,6 +12,7 @@ export class ExporterMetrics {
   private readonly present: Gauge<"router" | "vip">;
   private readonly count: Gauge<"router" | "node">;
   private readonly ratio: Gauge<"router">;
+  private readonly trusted: Gauge<"router">;
   private readonly moves: Gauge<"router">;
   private readonly holdsVip: Gauge<"router" | "vip">;
   private readonly nodeUp: Gauge<"node">;
@@ -37,6 +39,7 @@ export class ExporterMetrics {
     this.owner = new Gauge({ name: "vip_mac_owner", help: "1 for the router's current ARP entry of each VIP; node is empty when the MAC belongs to no known node.", labelNames: ["router", "vip", "mac", "node"], ...reg });
     this.present = new Gauge({ name: "vip_arp_entry_present", help: "1 when the router has a complete ARP entry for the VIP, else 0.", labelNames: ["router", "vip"], ...reg });
     this.count = new Gauge({ name: "infra_node_vip_count", help: "How many VIPs the router maps to the node's MAC (0 is exported for every configured node).", labelNames: ["router", "node"], ...reg });
+    this.trusted = new Gauge({ name: "vip_arp_view_trusted", help: "1 when remediation may act on the router's view (read in full, plausible, MACs joinable), 0 when it will not; absent while the read fails.", labelNames: ["router"], ...reg });
     this.ratio = new Gauge({ name: "arp_imbalance_ratio", help: "Moves needed to spread the router's resolved VIPs evenly over the up nodes, divided by the resolved VIPs; 0 is balanced.", labelNames: ["router"], ...reg });
     this.moves = new Gauge({ name: "arp_imbalance_moves", help: "Moves needed to spread the router's resolved VIPs evenly over the up nodes.", labelNames: ["router"], ...reg });
     this.holdsVip = new Gauge({ name: "vip_owner_holds_vip", help: "1 when the node the router sends the VIP to has it on its interface; 0 means the traffic is blackholed.", labelNames: ["router", "vip"], ...reg });
@@ -74,10 +77,11 @@ export class ExporterMetrics {
   render(c: Collection): void {
     if (c === this.lastRendered) return;
     this.lastRendered = c;
-    for (const g of [this.owner, this.present, this.count, this.ratio, this.moves, this.holdsVip, this.nodeUp, this.holders, this.success, this.duration]) {
+    for (const g of [this.owner, this.present, this.count, this.ratio, this.trusted, this.moves, this.holdsVip, this.nodeUp, this.holders, this.success, this.duration]) {
       g.reset();
     }
     const a = c.analysis;
+    const distrusted = new Set(distrustedRouters(a).map((d) => d.router));
     for (const r of a.routers) {
       if (!r.ok) continue;
       for (const v of r.vips) {
@@ -93,6 +97,7 @@ export class ExporterMetrics {
       }
       for (const [node, n] of Object.entries(r.counts)) this.count.set({ router: r.router, node }, n);
       this.ratio.set({ router: r.router }, r.imbalanceRatio);
+      this.trusted.set({ router: r.router }, distrusted.has(r.router) ? 0 : 1);
       this.moves.set({ router: r.router }, r.moves);
     }
     for (const n of a.nodes) this.nodeUp.set({ node: n.name }, n.up ? 1 : 0);

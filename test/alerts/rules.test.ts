@@ -37,6 +37,7 @@ const REQUIRED_ALERTS = [
   "VIPOwnerFlapping",
   "RoutersDisagreeOnVIPOwner",
   "VIPARPCollectorFailing",
+  "VIPARPRouterViewUntrusted",
   "VIPRemediationFailing",
   "VIPARPExporterDown",
   "VIPARPExporterAbsent",

@@ -44,3 +44,33 @@ export function untilShutdown(log: Logger, actions: SignalActions, exit: (code: 
     process.on("SIGUSR2", (signal: NodeJS.Signals) => log.warn({ signal }, "SIGUSR2 ignored: SIGHUP reloads the config, SIGTERM stops the exporter"));
   });
 }
+
+/**
+ * For one-shot commands (`check`, `remediate`): the first SIGTERM/SIGINT lets the command
+ * finish (`onFirst` says so), a second one runs `abort` and exits; SIGHUP and SIGUSR2 are
+ * logged and ignored. Returns a function that removes the handlers.
+ */
+export function oneShotSignals(log: Logger, opts: { onFirst?: (signal: NodeJS.Signals) => void; abort?: (signal: NodeJS.Signals) => void }, exit: (code: number) => void = (c) => process.exit(c)): () => void {
+  let seen = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (seen || !opts.onFirst) {
+      log.warn({ signal }, "exiting now");
+      opts.abort?.(signal);
+      exit(SIGNAL_EXIT[signal] ?? 1);
+      return;
+    }
+    seen = true;
+    opts.onFirst(signal);
+  };
+  const ignore = (signal: NodeJS.Signals): void => log.warn({ signal }, `${signal} ignored by a one-shot command`);
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGHUP", ignore);
+  process.on("SIGUSR2", ignore);
+  return () => {
+    process.off("SIGTERM", stop);
+    process.off("SIGINT", stop);
+    process.off("SIGHUP", ignore);
+    process.off("SIGUSR2", ignore);
+  };
+}

@@ -207,7 +207,7 @@ export class Exporter {
     // Let responses in flight (the remediation's answer) go out, then drop what is left.
     await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
     this.web.destroy();
-    await this.state.collector.drain();
+    // Reads still in flight (a hung router) are not waited for: closing their sessions ends them.
     await Promise.allSettled(this.pool.all().map((s) => s.close()));
     return outcome;
   }

@@ -16,6 +16,8 @@ export interface SimulatedNode {
   port: number;
   /** Every command the node was asked to run, in order. */
   commands: string[];
+  /** TCP connections the node's SSH server accepted so far. */
+  connections(): number;
 }
 
 export interface SimulatedRouter {
@@ -56,7 +58,7 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
         user: SIM_USER,
       });
       closers.push(() => server.close());
-      nodes[n.name] = { port: server.port, commands: server.commands };
+      nodes[n.name] = { port: server.port, commands: server.commands, connections: () => server.connectionCount() };
     }
     const routers: Record<string, SimulatedRouter> = {};
     for (const r of scenario.routers) {

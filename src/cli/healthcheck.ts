@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { Command, Option } from "commander";
-import { parseDuration } from "../config/duration.js";
+import { MAX_TIMER_MS, parseDuration } from "../config/duration.js";
 import { loadWebConfigFile, NO_WEB_CONFIG, type WebConfig } from "../http/web-config.js";
 import { parseListenAddress } from "./listen-address.js";
 import { UsageError } from "./runtime.js";
@@ -177,7 +177,7 @@ export function registerHealthcheck(program: Command, done: (code: number) => vo
     .addOption(new Option("--timeout <duration>", "give up after this long").default("4s"))
     .action(async (o: Record<string, string | undefined>) => {
       const timeoutMs = parseDuration(o.timeout ?? "");
-      if (timeoutMs === null || timeoutMs <= 0) throw new UsageError(`--timeout "${o.timeout}" must be a duration like 4s or 500ms`);
+      if (timeoutMs === null || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) throw new UsageError(`--timeout "${o.timeout}" must be a duration like 4s or 500ms`);
       const opts: HealthcheckOptions = {
         listenAddress: o["web.listenAddress"] ?? ":9797",
         webConfigFile: o["web.config.file"],

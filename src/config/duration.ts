@@ -6,12 +6,15 @@ const DURATION = /^(?:\d+(?:ms|s|m|h|d))+$/;
 /** The longest delay a Node.js timer holds (2^31-1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Milliseconds, or null when the text is not a duration like 5s, 500ms, 1m30s (or is too large to count). */
+/**
+ * Milliseconds, or null when the text is not a duration like 5s, 500ms, 1m30s. A duration too
+ * large to count exactly (a 20-digit number) is Infinity: out of every range, never wrapped.
+ */
 export function parseDuration(text: string): number | null {
   if (!DURATION.test(text)) return null;
   let ms = 0;
   for (const m of text.matchAll(/(\d+)(ms|s|m|h|d)/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return Number.isSafeInteger(ms) ? ms : null;
+  return Number.isSafeInteger(ms) ? ms : Number.POSITIVE_INFINITY;
 }
 
 export function formatDuration(ms: number): string {

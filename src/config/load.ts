@@ -238,7 +238,8 @@ class Resolver {
     if (r.community_file) community = this.file(r.community_file, `${path}.community_file`, true);
     else if (r.community) community = r.community;
     if (r.community && r.community_file) this.problem(path, "set community or community_file, not both");
-    if (version === 2 && !community) this.problem(path, "SNMP v2c needs community or community_file");
+    // An unreadable community_file is its own problem, already recorded.
+    if (version === 2 && !community && !r.community_file) this.problem(path, "SNMP v2c needs community or community_file");
     let v3: SnmpV3User | undefined;
     if (version === 3) {
       if (!r.v3) this.problem(path, "SNMP v3 needs a v3 section (user, auth_key, priv_key)");

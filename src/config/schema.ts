@@ -8,7 +8,9 @@ import { VRF_NAME } from "../sources/router-cli/common.js";
 
 /** A duration within its documented range (README "Configuration"); the message names the range. */
 const durationIn = (range: DurationRange) =>
-  z.string().superRefine((s, ctx) => {
+  z
+    .string({ error: (iss) => (typeof iss.input === "number" ? `must be a duration with a unit, like 5s or 500ms (got the number ${iss.input})` : undefined) })
+    .superRefine((s, ctx) => {
     const ms = parseDuration(s);
     const problem = ms === null ? "must be a duration like 500ms, 5s, 1m" : rangeProblem(ms, range);
     if (problem) ctx.addIssue({ code: "custom", message: ms === null ? problem : `${problem} (got ${s})` });

@@ -12,6 +12,7 @@ export type BodyOutcome =
   | { kind: "error"; message: string };
 
 const MANUAL_KEYS = ["dryRun", "vips", "reassert"] as const;
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 const manualSchema = z.strictObject({
   dryRun: z.boolean().optional(),
@@ -44,14 +45,20 @@ export function parseRemediateBody(raw: unknown, configuredVips: string[]): Body
   if (raw === undefined || raw === null) {
     body = {};
   } else if (typeof raw === "string" || Buffer.isBuffer(raw)) {
-    const text = raw.toString();
+    let text: string;
+    try {
+      text = typeof raw === "string" ? raw : UTF8.decode(raw);
+    } catch {
+      return { kind: "error", message: "the body is not UTF-8 text: send a JSON object (or nothing)" };
+    }
     if (text.trim() === "") {
       body = {};
     } else {
       try {
         body = JSON.parse(text);
       } catch (err) {
-        return { kind: "error", message: `malformed JSON body: ${(err as Error).message}` };
+        // Node 22+ adds "(line L column C)": the position alone says the same on every version.
+        return { kind: "error", message: `malformed JSON body: ${(err as Error).message.replace(/ \(line \d+ column \d+\)$/, "")}` };
       }
     }
   } else {

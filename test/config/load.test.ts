@@ -80,8 +80,8 @@ describe("config loading", () => {
   });
 
   it("says a key of the wrong type has the wrong type, not that it is missing", () => {
-    const p = problems(CONTRACT.replace("  timeout: 5s", "  timeout: 5"));
-    expect(p).toEqual([expect.stringMatching(/^ssh\.timeout: Invalid input: expected string, received number/)]);
+    expect(problems(CONTRACT.replace("  timeout: 5s", "  timeout: 5"))).toEqual(["ssh.timeout: must be a duration with a unit, like 5s or 500ms (got the number 5)"]);
+    expect(problems(CONTRACT.replace("  timeout: 5s", "  timeout: true"))).toEqual(["ssh.timeout: Invalid input: expected string, received boolean"]);
   });
 
   it("refuses IPv6 VIPs with the reason (ARP is IPv4 only)", () => {

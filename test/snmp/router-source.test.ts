@@ -331,7 +331,7 @@ describe("malformed replies", () => {
       client: garbageClient((oids) => oids.map((oid) => ({ oid, type: ASN.OctetString, value: Buffer.from("00:1a:4a:48:be:4b") }))),
     });
     await expect(src.read(VIPS)).rejects.toThrow(
-      'router core-s1: malformed SNMP GET response from 127.0.0.1:1: no row of the answer is usable: ipNetToMedia row 1.3.6.1.2.1.4.22.1.2.2.192.0.2.101: physAddress is the text "00:1a:4a:48:be:4b" instead of 6 bytes (and 2 more)',
+      'malformed SNMP GET response from 127.0.0.1:1: no row of the answer is usable: ipNetToMedia row 1.3.6.1.2.1.4.22.1.2.2.192.0.2.101: physAddress is the text "00:1a:4a:48:be:4b" instead of 6 bytes (and 2 more)',
     );
   });
 

@@ -24,10 +24,10 @@ export class SnmpViewError extends Error {
     const addrTable = IP_ADDR_ENTRY.replace(/\.1$/, "");
     const views = [...tables.map((t) => TABLE_OID[t]), addrTable].map((oid) => `"view VIEW included .${oid}"`).join(", ");
     super(
-      `router ${cfg.name}: the SNMP agent ${formatTarget(cfg.host, cfg.port)} does not show ${names} to ${principal(cfg)} (${how}): ` +
+      `the SNMP agent ${formatTarget(cfg.host, cfg.port)} does not show ${names} to ${principal(cfg)} (${how}): ` +
         `the ARP table is outside its view or not supported, so the router's entries for the VIPs are unknown. ` +
         `Add the IP-MIB ARP table to the view of ${principal(cfg)} (net-snmp snmpd.conf: ${views}, where VIEW is the view of the ` +
-        `rocommunity/rouser line; Debian's stock view "systemonly" shows neither) and restart the agent`,
+        `rocommunity/rouser line; Debian's stock view "systemonly" shows none of them) and restart the agent`,
     );
   }
 }
@@ -38,7 +38,7 @@ export class SnmpMalformedError extends Error {
 
   constructor(cfg: SnmpRouterConfig, op: string, reason: string) {
     super(
-      `router ${cfg.name}: malformed SNMP ${op} response from ${formatTarget(cfg.host, cfg.port)}: ${reason}; ` +
+      `malformed SNMP ${op} response from ${formatTarget(cfg.host, cfg.port)}: ${reason}; ` +
         `the router's entries for the VIPs are unknown: check the agent (firmware, proxies or NAT rewriting SNMP)`,
     );
   }

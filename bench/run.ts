@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmarks in order and prints one table each.
-//   node dist/bench/run.js [--quick] [--only scrape,snmp,plan,analyze,cli,memory,series] [--scrapes N]
+//   node dist/bench/run.js [--quick] [--only scrape,snmp,plan,analyze,cli,memory,series,soak] [--scrapes N]
 //                          [--json FILE] [--markdown FILE]
 // Each benchmark runs in its own child process, so memory numbers and GC pauses of one
 // (a 50k-row SNMP agent, a 200k-series registry) do not leak into the next.
@@ -16,6 +16,7 @@ import { benchPlanner } from "./planner.js";
 import { benchScrape } from "./scrape.js";
 import { benchSeries } from "./series.js";
 import { benchSnmpRead } from "./snmp-read.js";
+import { benchSoak } from "./soak.js";
 
 const SUITES: Record<string, (ctx: BenchContext) => Promise<Table>> = {
   scrape: benchScrape,
@@ -25,6 +26,7 @@ const SUITES: Record<string, (ctx: BenchContext) => Promise<Table>> = {
   cli: benchCliParsers,
   memory: benchMemory,
   series: benchSeries,
+  soak: benchSoak,
 };
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only ${Object.keys(SUITES).join(",")}] [--scrapes N] [--json FILE] [--markdown FILE]

@@ -5,7 +5,7 @@ import { serve } from "../../src/cli/serve.js";
 import type { Exporter } from "../../src/serve/exporter.js";
 import { silentLogger } from "../../src/log.js";
 import type { Scenario } from "../../src/sim/scenario.js";
-import { startSimulation, type Simulation } from "../../src/sim/start.js";
+import { startSimulation, type Simulation, type SimulationOptions } from "../../src/sim/start.js";
 import { nowMs } from "./stats.js";
 
 export interface HttpResult {
@@ -27,12 +27,20 @@ export interface ServedSim {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export async function startServedSim(scenario: Scenario): Promise<ServedSim> {
-  const sim = await startSimulation(scenario, { source: "<bench>" });
+export interface ServedOptions {
+  /** The simulated routers' SNMP timeout per request (default the simulation's). */
+  routerTimeoutMs?: number;
+  remediation?: SimulationOptions["remediation"];
+}
+
+export async function startServedSim(scenario: Scenario, opts: ServedOptions = {}): Promise<ServedSim> {
+  const sim = await startSimulation(scenario, { source: "<bench>", ...(opts.remediation ? { remediation: opts.remediation } : {}) });
+  const config =
+    opts.routerTimeoutMs === undefined ? sim.config : { ...sim.config, routers: sim.config.routers.map((r) => ({ ...r, timeoutMs: opts.routerTimeoutMs!, retries: 0 })) };
   let serving: Exporter;
   try {
     serving = await serve(
-      { config: sim.config, sim, tokenFile: null, banner: null, close: () => sim.stop() },
+      { config, sim, tokenFile: null, banner: null, close: () => sim.stop() },
       { listenAddresses: ["127.0.0.1:0"], telemetryPath: "/metrics", timeoutOffsetMs: 500 },
       silentLogger(),
     );

@@ -52,6 +52,8 @@ export interface LabOptions {
    * reapAbandonedLabs() removes it. Default false: a `lab up` lab outlives its command.
    */
   ownedByProcess?: boolean;
+  /** The router's snmpd view: "lab" (default, everything) or Debian's stock "systemonly" view. */
+  snmpView?: "lab" | "debian-stock";
 }
 
 export interface LabHost {
@@ -164,9 +166,9 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   if (opts.ownedByProcess) state.owner = track("lab owner", process.pid) ?? undefined;
   saveState(state);
   register(state);
-  const lab = new LabImpl(plan, state, mode, opts.spreadMasters ?? true);
+  const lab = new LabImpl(plan, state, mode, opts.spreadMasters ?? true, opts.snmpView ?? "lab");
   try {
-    await lab.build(arpAccept, opts.resolve ?? "all");
+    await lab.build(arpAccept, opts.resolve ?? "all", opts.subnetWaitMs ?? 0);
   } catch (err) {
     try {
       await lab.down();
@@ -236,6 +238,7 @@ class LabImpl implements Lab {
     private readonly state: LabState,
     readonly mode: VipMode,
     private readonly spread: boolean,
+    private readonly snmpView: "lab" | "debian-stock",
   ) {
     this.dir = state.dir;
     this.prefix = plan.prefix;
@@ -270,7 +273,7 @@ class LabImpl implements Lab {
     saveState(this.state);
   }
 
-  async build(arpAccept: 0 | 1 | 2, resolve: "all" | "none" | readonly string[]): Promise<void> {
+  async build(arpAccept: 0 | 1 | 2, resolve: "all" | "none" | readonly string[], subnetWaitMs = 0): Promise<void> {
     const p = this.plan;
     this.state.info = {
       routerNs: p.router.ns,
@@ -310,7 +313,7 @@ class LabImpl implements Lab {
     }
     for (const site of [p.router, p.rogue, ...p.nodes]) await setLink(site.ns, "eth0", "up");
 
-    await this.addHostLeg();
+    await this.addHostLeg(subnetWaitMs);
     await this.startServers();
     if (this.mode === "keepalived") await this.startVrrp();
     const toResolve = resolve === "all" ? p.vips : resolve === "none" ? [] : [...resolve];
@@ -332,21 +335,32 @@ class LabImpl implements Lab {
     );
   }
 
-  private async addHostLeg(): Promise<void> {
+  /**
+   * Claims the subnet on the host. Another lab may have taken it while this one was being
+   * built: then wait (up to waitMs) for it to be free again, checking under the lock each time.
+   */
+  private async addHostLeg(waitMs: number): Promise<void> {
     const p = this.plan;
-    await withSubnetLock(p.subnet, async () => {
-      // Checked again under the lock: another lab may have claimed it since startLab looked.
-      await claimableSubnet(p.subnet, 0);
-      this.state.hostLeg = p.hostLeg;
-      saveState(this.state);
-      await run(["ip", "link", "add", "name", p.hostLeg, "type", "veth", "peer", "name", "h", "netns", p.bridgeNs]);
-      await run(["ip", "-n", p.bridgeNs, "link", "set", "dev", "h", "master", "br0"]);
-      await run(["ip", "-n", p.bridgeNs, "link", "set", "dev", "h", "up"]);
-      // No IPv6 on the host leg: the host has no business talking v6 into the lab.
-      await run(["sysctl", "-q", "-w", `net.ipv6.conf.${p.hostLeg}.disable_ipv6=1`]);
-      await run(["ip", "addr", "add", `${p.hostAddress}/${p.prefixLength}`, "dev", p.hostLeg]);
-      await run(["ip", "link", "set", "dev", p.hostLeg, "up"]);
-    });
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const claimed = await withSubnetLock(p.subnet, async () => {
+        if ((await subnetConflicts(p.subnet)).length > 0) return false;
+        this.state.hostLeg = p.hostLeg;
+        saveState(this.state);
+        await run(["ip", "link", "add", "name", p.hostLeg, "type", "veth", "peer", "name", "h", "netns", p.bridgeNs]);
+        await run(["ip", "-n", p.bridgeNs, "link", "set", "dev", "h", "master", "br0"]);
+        await run(["ip", "-n", p.bridgeNs, "link", "set", "dev", "h", "up"]);
+        // No IPv6 on the host leg: the host has no business talking v6 into the lab.
+        await run(["sysctl", "-q", "-w", `net.ipv6.conf.${p.hostLeg}.disable_ipv6=1`]);
+        await run(["ip", "addr", "add", `${p.hostAddress}/${p.prefixLength}`, "dev", p.hostLeg]);
+        await run(["ip", "link", "set", "dev", p.hostLeg, "up"]);
+        return true;
+      });
+      if (claimed) break;
+      // Refuses, naming what holds the subnet, once the wait is over.
+      if (Date.now() >= deadline) await claimableSubnet(p.subnet, 0);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     await this.checkHostRoute();
   }
 
@@ -385,7 +399,7 @@ class LabImpl implements Lab {
     }
     this.track(
       await startSnmpd(
-        { ns: p.router.ns, address: p.router.address, subnet: p.subnet, community: this.community, dir: join(this.dir, p.router.name) },
+        { ns: p.router.ns, address: p.router.address, subnet: p.subnet, community: this.community, dir: join(this.dir, p.router.name), view: this.snmpView },
         this.logDir,
       ),
     );

@@ -13,12 +13,25 @@ export interface SnmpdSite {
   subnet: string;
   community: string;
   dir: string;
+  /**
+   * "lab" (default): the community sees everything. "debian-stock": the view of Debian's stock
+   * snmpd.conf, which shows the system group only, not the ARP tables (tests of that case).
+   */
+  view?: "lab" | "debian-stock";
 }
 
 export function snmpdConfig(site: SnmpdSite): string {
+  const restricted = site.view === "debian-stock";
   return [
     "# vip-arp-exporter lab: read-only community for the lab subnet only",
-    `rocommunity ${site.community} ${site.subnet}`,
+    ...(restricted
+      ? [
+          "# As Debian's stock /etc/snmp/snmpd.conf: the community's view is the system group only.",
+          "view systemonly included .1.3.6.1.2.1.1",
+          "view systemonly included .1.3.6.1.2.1.25.1",
+          `rocommunity ${site.community} ${site.subnet} -V systemonly`,
+        ]
+      : [`rocommunity ${site.community} ${site.subnet}`]),
     "sysName lab-router",
     "sysLocation vip-arp-exporter lab",
     "",

@@ -3,7 +3,7 @@
 // 2 usage, config or collection errors.
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "./config/load.js";
-import { createLogger, LOG_LEVELS, type LogLevel } from "./log.js";
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.js";
 import { versionText } from "./version.js";
 import { openRuntime, UsageError, type Runtime } from "./cli/runtime.js";
 import { serve, serveUntilSignal } from "./cli/serve.js";
@@ -18,14 +18,15 @@ interface CommonOpts {
   "config.file"?: string;
   "sim.scenario"?: string;
   "log.level": LogLevel;
+  "log.format": LogFormat;
 }
 
 const configOption = (): Option =>
   new Option("--config.file <path>", "YAML config file (without it: the built-in demo on a simulated segment)");
 const scenarioOption = (): Option =>
   new Option("--sim.scenario <path>", "run on the simulated segment of this scenario file instead of a real network");
-const logOption = (def: LogLevel): Option =>
-  new Option("--log.level <level>", "log level (logs go to stderr as JSON lines)").choices(LOG_LEVELS).default(def);
+const logOption = (def: LogLevel): Option => new Option("--log.level <level>", "log level (logs go to stderr)").choices(LOG_LEVELS).default(def);
+const logFormatOption = (): Option => new Option("--log.format <format>", "log format: logfmt (as Prometheus and its exporters) or json lines").choices(LOG_FORMATS).default("logfmt");
 
 function printDemoHelp(rt: Runtime, port: number | null, scheme: string, stream: NodeJS.WriteStream): void {
   if (!rt.sim) return;
@@ -70,8 +71,9 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option("--web.telemetry-path <path>", "path under which to expose metrics").default("/metrics"))
     .addOption(new Option("--web.config.file <path>", "web config file (exporter-toolkit format) enabling TLS and/or basic auth").env("VIP_ARP_WEB_CONFIG_FILE"))
     .addOption(logOption("info"))
+    .addOption(logFormatOption())
     .action(async (o: CommonOpts & { "web.listenAddress"?: string[]; "web.timeoutOffset": string; "web.telemetryPath": string; "web.config.file"?: string }) => {
-      const log = createLogger(o["log.level"]);
+      const log = createLogger(o["log.level"], o["log.format"]);
       const webConfigFile = o["web.config.file"];
       const timeoutOffsetMs = parseTimeoutOffset(o["web.timeoutOffset"], parseDuration);
       const webConfig = webConfigFile ? loadWebConfigFile(webConfigFile) : undefined;
@@ -106,8 +108,9 @@ async function main(argv: string[]): Promise<number> {
     .addOption(scenarioOption())
     .addOption(new Option("--output <format>", "output format").choices(["table", "json"]).default("table"))
     .addOption(logOption("warn"))
+    .addOption(logFormatOption())
     .action(async (o: CommonOpts & { output: "table" | "json" }) => {
-      const log = createLogger(o["log.level"]);
+      const log = createLogger(o["log.level"], o["log.format"]);
       const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
       try {
         if (rt.banner && o.output === "table") process.stderr.write(`${rt.banner}\n\n`);
@@ -127,8 +130,9 @@ async function main(argv: string[]): Promise<number> {
     .addOption(new Option("--vip <vip...>", "only these VIPs"))
     .addOption(new Option("--output <format>", "output format").choices(["table", "json"]).default("table"))
     .addOption(logOption("warn"))
+    .addOption(logFormatOption())
     .action(async (o: CommonOpts & { dryRun?: boolean; reassert?: boolean; vip?: string[]; output: "table" | "json" }) => {
-      const log = createLogger(o["log.level"]);
+      const log = createLogger(o["log.level"], o["log.format"]);
       const rt = await openRuntime({ configFile: o["config.file"], scenario: o["sim.scenario"] });
       try {
         if (rt.banner && o.output === "table") process.stderr.write(`${rt.banner}\n\n`);

@@ -95,6 +95,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const count = (k: string) => (statuses[k] = (statuses[k] ?? 0) + 1);
   let remediations = 0;
   const point = (at: string, scrapes: number): void => {
+    // The simulator shares the process and logs every command and GARP (for tests): not the exporter's memory.
+    for (const n of Object.values(s.sim.nodes)) n.commands.length = 0;
+    s.sim.segment.garpLog.length = 0;
     const m = memory();
     points.push({ at, scrapes, remediations, rssBytes: m.rss, heapUsedBytes: m.heapUsed, ...handles() });
   };

@@ -25,7 +25,9 @@ export interface ExporterProcess {
 
 /** Starts the exporter with `args` plus `--web.listen-address 127.0.0.1:0` unless args name one. */
 export async function startExporterProcess(args: string[], opts: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<ExporterProcess> {
-  const full = args.includes("--web.listen-address") ? args : [...args, "--web.listen-address", "127.0.0.1:0"];
+  const withListen = args.includes("--web.listen-address") ? args : [...args, "--web.listen-address", "127.0.0.1:0"];
+  // JSON lines: logs() parses them.
+  const full = withListen.includes("--log.format") ? withListen : [...withListen, "--log.format", "json"];
   const child = spawn(process.execPath, [CLI, ...full], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
   running.add(child);
   let err = "";

@@ -9,6 +9,7 @@ import type { Config } from "../config/types.js";
 import type { Collector } from "../collect/types.js";
 import type { Logger } from "../log.js";
 import type { Analysis, Distrust, GarpAction, Mac, ObservedRouter } from "../model/types.js";
+import { analyze } from "../model/analyze.js";
 import { plan as makePlan } from "../model/plan.js";
 import { AuditLog, type AuditRecord } from "./audit.js";
 import { Cooldown } from "./cooldown.js";
@@ -104,9 +105,13 @@ type Listener = (report: RemediationReport) => void;
 /** Shares one router read among the actions and verification passes that want one now. */
 class SharedRead {
   private pending: Promise<ObservedRouter[]> | null = null;
+  /** The routers as the last read that finished showed them. */
+  last: ObservedRouter[] | null = null;
   constructor(private readonly read: () => Promise<ObservedRouter[]>) {}
   get(): Promise<ObservedRouter[]> {
-    this.pending ??= this.read().finally(() => (this.pending = null));
+    this.pending ??= this.read()
+      .then((r) => (this.last = r))
+      .finally(() => (this.pending = null));
     return this.pending;
   }
 }
@@ -342,8 +347,13 @@ export class Remediator {
         const applied = await this.apply(ctx, progress, actionsPlanned, before.analysis, trusted, refresh);
         actions = applied.actions;
         tail = applied.tail;
-        // Something went out: show the routers as they are now; else nothing changed.
-        after = applied.anySent ? summarize((await collector.collect({ fresh: true })).analysis) : summarize(before.analysis);
+        // Something went out: show the routers as verification last read them (the nodes have
+        // not changed since the run's collection); else nothing changed.
+        after = !applied.anySent
+          ? summarize(before.analysis)
+          : applied.lastRead
+            ? summarize(analyze({ ...before.observation, routers: applied.lastRead }))
+            : summarize((await collector.collect({ fresh: true })).analysis);
       }
 
       const message = planOnly
@@ -439,7 +449,7 @@ export class Remediator {
     analysis: Analysis,
     trusted: string[],
     refresh: boolean,
-  ): Promise<{ actions: ActionReport[]; anySent: boolean; tail: Promise<Tail> }> {
+  ): Promise<{ actions: ActionReport[]; anySent: boolean; tail: Promise<Tail>; lastRead: ObservedRouter[] | null }> {
     const outcome = new Map<GarpAction, ActionReport>();
     const toSend: GarpAction[] = [];
     for (const a of planned) {
@@ -523,7 +533,7 @@ export class Remediator {
       }
       return { actions: finalActions, sendSeconds, verifySeconds };
     });
-    return { actions, anySent, tail };
+    return { actions, anySent, tail, lastRead: refresh ? null : routers.last };
   }
 }
 

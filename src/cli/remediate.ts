@@ -31,6 +31,8 @@ export async function runRemediate(config: Config, o: RemediateCliOptions, log: 
   try {
     const report = await remediator.run({ trigger: "cli", dryRun: o.dryRun, reassert: o.reassert, vips: o.vips });
     process.stdout.write(o.output === "json" ? JSON.stringify(report, null, 2) + "\n" : formatReport(report) + "\n");
+    // The report comes once verified; arping may still be sending its last GARPs: let it finish.
+    await remediator.idle();
     // 2: a router's view could not be trusted (a collection error, as in `check`); 1: an action failed.
     if (report.error !== undefined || report.distrusted.length > 0) return 2;
     return report.ok ? 0 : 1;

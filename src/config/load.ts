@@ -309,6 +309,8 @@ class Resolver {
     if (token !== null && token.length < 16) {
       this.problem(r.token_file ? "remediation.token_file" : TOKEN_ENV, "the token must be at least 16 characters");
     }
+    const refresh = ms(r.refresh_interval);
+    if (refresh > 0 && refresh < 1000) this.problem("remediation.refresh_interval", `must be 0s (off) or from 1s to 24h (got ${r.refresh_interval})`);
     for (const [vip, node] of Object.entries(r.preferred)) {
       if (!raw.vips.includes(vip)) this.problem(`remediation.preferred.${vip}`, `${vip} is not one of vips`);
       if (!raw.nodes.some((n) => n.name === node)) this.problem(`remediation.preferred.${vip}`, `no node named "${node}"`);
@@ -335,6 +337,10 @@ function remediationSettings(r: RawConfig["remediation"]): RemediationConfig {
     auditLogFile: null,
     preferred: r.preferred,
     maxBodyBytes: r.max_body_bytes,
+    mode: r.mode,
+    auto: { intervalMs: ms(r.auto.interval), after: r.auto.after, maxRunsPerHour: r.auto.max_runs_per_hour },
+    refreshIntervalMs: ms(r.refresh_interval),
+    maxGarpRate: r.max_garp_rate,
   };
 }
 

@@ -16,6 +16,10 @@ const durationIn = (range: DurationRange) =>
     if (problem) ctx.addIssue({ code: "custom", message: ms === null ? problem : `${problem} (got ${s})` });
   });
 const timeout = durationIn(RANGES.timeout);
+/** remediation.auto.interval: a collection per second at most; at least one an hour. */
+const AUTO_INTERVAL: DurationRange = { minMs: 1_000, maxMs: 3_600_000 };
+/** remediation.refresh_interval: 0s is off; else from 1s to 24h. */
+const REFRESH_INTERVAL: DurationRange = { minMs: 0, maxMs: 86_400_000 };
 
 // ARP and arping are IPv4 only (IPv6 neighbours use NDP): refuse IPv6 VIPs up front.
 const ip = z.string().refine(isIpv4, {
@@ -103,6 +107,17 @@ export const remediationSchema = z.strictObject({
   audit_log_file: z.string().min(1).optional(),
   preferred: z.record(z.string(), name).default({}),
   max_body_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  // Keeping it balanced by itself (README "Keeping it balanced").
+  mode: z.enum(["manual", "plan", "auto"]).default("manual"),
+  auto: z
+    .strictObject({
+      interval: durationIn(AUTO_INTERVAL).default("30s"),
+      after: z.number().int().min(1).max(100).default(3),
+      max_runs_per_hour: z.number().int().min(1).max(60).default(6),
+    })
+    .default(() => ({ interval: "30s", after: 3, max_runs_per_hour: 6 })),
+  refresh_interval: durationIn(REFRESH_INTERVAL).default("0s"),
+  max_garp_rate: z.number().int().min(1).max(100).default(5),
 });
 
 export const dnsNameSchema = z.string().refine(isDnsName, { message: "must be a DNS name like app.os.example.com" });

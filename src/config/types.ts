@@ -77,6 +77,17 @@ export type RouterConfig = SnmpRouterConfig | SshRouterConfig;
 
 export type GarpMode = "both" | "reply" | "request";
 
+/** manual: act only when called; plan: every trigger plans and reports, sends nothing; auto: also act by itself. */
+export type RemediationMode = "manual" | "plan" | "auto";
+
+export interface AutoSettings {
+  /** How often the reconciler collects on its own. */
+  intervalMs: number;
+  /** Consecutive collections a problem must persist before the reconciler acts. */
+  after: number;
+  maxRunsPerHour: number;
+}
+
 export interface RemediationConfig {
   /** Bearer token; null disables /remediate. */
   token: string | null;
@@ -93,6 +104,12 @@ export interface RemediationConfig {
   /** Preferred node per VIP. */
   preferred: Record<string, string>;
   maxBodyBytes: number;
+  mode: RemediationMode;
+  auto: AutoSettings;
+  /** Re-announce each VIP from the node the router already maps it to; 0 = off. */
+  refreshIntervalMs: number;
+  /** GARP packets per second per node, all forms and VIPs together. */
+  maxGarpRate: number;
 }
 
 export interface DnsConfig {

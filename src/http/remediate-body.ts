@@ -3,10 +3,12 @@
 // error message for a 400 that says what to send instead.
 import { z } from "zod";
 import { isIp } from "../model/net.js";
+import { notificationKey } from "../remediate/notifications.js";
 import type { RemediationRequest } from "../remediate/remediator.js";
 
 export type BodyOutcome =
-  | { kind: "run"; request: RemediationRequest }
+  /** notification: an Alertmanager notification's identity (group key, fingerprints, start times). */
+  | { kind: "run"; request: RemediationRequest; notification?: string }
   /** A valid notification that asks for nothing (resolved-only). */
   | { kind: "noop"; message: string }
   | { kind: "error"; message: string };
@@ -23,6 +25,8 @@ const manualSchema = z.strictObject({
 const alertSchema = z.looseObject({
   status: z.enum(["firing", "resolved"]),
   labels: z.record(z.string(), z.string()).default({}),
+  fingerprint: z.string().optional(),
+  startsAt: z.string().optional(),
 });
 
 const alertmanagerSchema = z.looseObject({
@@ -128,7 +132,8 @@ function parseAlertmanager(body: object, configuredVips: string[]): BodyOutcome 
     if (err) return { kind: "error", message: err };
     request.vips = vips;
   }
-  return { kind: "run", request };
+  const notification = notificationKey(groupKey, firing);
+  return notification === null ? { kind: "run", request } : { kind: "run", request, notification };
 }
 
 function checkVips(vips: string[], configured: string[], where: string): string | null {

@@ -2,9 +2,14 @@
 // remediation and answer with its report: 200 when nothing failed, 502 when an action
 // failed, 503 when a router's view could not be trusted and nothing was sent for it (both so
 // Alertmanager retries), 409 while another run is in flight.
+//
+// Alertmanager treats every 4xx as final and drops the notification, and it sends the same
+// one more than once: a notification handled within the cooldown is answered 200 "already
+// handled"; one that arrives while a run is in flight waits for it and gets its outcome when
+// that run covered it, else runs right after it. Never 409 for Alertmanager.
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "../log.js";
-import { BusyError, RemediationRequestError, type Remediator } from "../remediate/remediator.js";
+import { BusyError, RemediationRequestError, ShuttingDownError, type Remediator } from "../remediate/remediator.js";
 import type { RemediationReport } from "../remediate/report.js";
 import { bearerAuth } from "./auth.js";
 import { parseRemediateBody } from "./remediate-body.js";
@@ -31,12 +36,25 @@ export function remediateRoute(opts: RemediateRouteOptions): express.Router {
       res.status(200).json({ ok: true, ran: false, message: outcome.message });
       return;
     }
+    const key = outcome.notification;
+    const handledAt = key === undefined ? null : remediator.notifications.handledAt(key);
+    if (handledAt !== null) {
+      const message = `already handled: this notification (same group key, alerts and start times) was answered successfully at ${new Date(handledAt).toISOString()}, within remediation.cooldown; not run again`;
+      log.info({ remote: req.ip, groupKey: outcome.request.groupKey }, message);
+      res.status(200).json({ ok: true, ran: false, message });
+      return;
+    }
     try {
-      const report = await remediator.run(outcome.request);
-      res.status(reportStatus(report)).json(report);
+      const alertmanager = outcome.request.trigger === "alertmanager";
+      const report = alertmanager ? await remediator.runWhenFree(outcome.request) : await remediator.run(outcome.request);
+      const status = reportStatus(report);
+      if (key !== undefined && status === 200) remediator.notifications.mark(key);
+      res.status(status).json(report);
     } catch (err) {
       if (err instanceof BusyError) {
         res.status(409).set("Retry-After", "10").json({ error: err.message });
+      } else if (err instanceof ShuttingDownError) {
+        res.status(503).set("Retry-After", "10").json({ error: err.message });
       } else if (err instanceof RemediationRequestError) {
         res.status(400).json({ error: err.message });
       } else {

@@ -57,7 +57,8 @@ export interface ExecResult {
   stderr: string;
 }
 export interface CommandRunner {
-  exec(command: string, opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** onStarted: called once the host confirmed the command started (remediation paces GARPs by it). */
+  exec(command: string, opts?: { timeoutMs?: number; onStarted?: () => void }): Promise<ExecResult>;
   close(): Promise<void>;
 }
 

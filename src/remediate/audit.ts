@@ -4,6 +4,7 @@
 // records also stay in memory for the status page.
 import { appendFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
+import type { RemediationMode } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { Distrust, Plan } from "../model/types.js";
 import type { RemediationReport, Trigger } from "./report.js";
@@ -14,6 +15,10 @@ export interface AuditRecord {
   who: string;
   trigger: Trigger;
   dryRun: boolean;
+  /** Set when remediation.mode plan made the run plan-only. */
+  mode?: RemediationMode;
+  /** What the run did not do and why (mode plan: nothing was sent). */
+  message?: string;
   groupKey?: string;
   alerts?: string[];
   plan: Pick<Plan, "targets" | "actions" | "blocked">;

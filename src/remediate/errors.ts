@@ -12,3 +12,11 @@ export class BusyError extends Error {
 export class RemediationRequestError extends Error {
   override readonly name = "RemediationRequestError";
 }
+
+/** The exporter is shutting down: no new run starts (the one in flight finishes). */
+export class ShuttingDownError extends Error {
+  override readonly name = "ShuttingDownError";
+  constructor() {
+    super("the exporter is shutting down: no new remediation run starts; try again when it is back");
+  }
+}

@@ -1,14 +1,18 @@
-// Runs plan actions: arping over each target node's SSH connection. Actions on different
-// nodes run in parallel; actions on one node run one after another (one SSH channel, and
-// bursts from one NIC should not interleave).
+// Runs plan actions: arping over each target node's SSH connection. Nodes work in parallel.
+// On one node the commands (every action, both forms) are issued one after another, each when
+// the node's pacer (pacing.ts, remediation.max_garp_rate) has room for its packets; several
+// arpings may then run at once, so a burst of -c 3 commands does not take 3 s each in a row.
+// Nothing is dropped: a command waits for its slot.
 import type { Logger } from "../log.js";
 import type { Config } from "../config/types.js";
-import type { CommandRunner, GarpAction } from "../model/types.js";
+import type { CommandRunner, ExecResult, GarpAction } from "../model/types.js";
 import { garpCommands } from "./arping-command.js";
+import { Pacers, type NodePacer } from "./pacing.js";
 
 export interface SendResult {
   action: GarpAction;
-  status: "sent" | "failed";
+  /** skipped: the check right before sending said not to (beforeSend). */
+  status: "sent" | "failed" | "skipped";
   error?: string;
   durationSeconds: number;
 }
@@ -20,25 +24,106 @@ export interface ExecutorDeps {
   log: Logger;
   /** Called as each action finishes, so a run interrupted half-way knows what went out. */
   onResult?: (r: SendResult) => void;
+  /** Called once an action's first arping has started (its first GARP leaves at once). */
+  onStart?: (a: GarpAction, atMs: number) => void;
+  /** Asked right before an action's first command: a reason to skip it, or null to send. */
+  beforeSend?: (a: GarpAction) => Promise<string | null>;
+  /** The nodes' pacers (default: fresh ones at remediation.max_garp_rate). */
+  pacers?: Pacers;
+  now?: () => number;
 }
+
+/**
+ * Commands one node runs at once at most: OpenSSH allows 10 sessions per connection
+ * (MaxSessions), and the collector's reads need some too.
+ */
+export const MAX_PARALLEL_PER_NODE = 4;
 
 /** Sends every action; never throws, failures are per action. Results are in action order. */
 export async function executeActions(actions: GarpAction[], deps: ExecutorDeps): Promise<SendResult[]> {
   const byNode = new Map<string, number[]>();
   actions.forEach((a, i) => byNode.set(a.toNode, [...(byNode.get(a.toNode) ?? []), i]));
   const results: SendResult[] = new Array(actions.length);
+  const pacers = deps.pacers ?? new Pacers(deps.config.remediation.maxGarpRate);
   await Promise.all(
-    [...byNode.values()].map(async (indexes) => {
-      for (const i of indexes) {
-        results[i] = await sendOne(actions[i]!, deps);
+    [...byNode.entries()].map(async ([node, indexes]) => {
+      const queue = new NodeQueue(pacers.node(node), deps.now ?? Date.now);
+      const pending = indexes.map(async (i) => {
+        // Issued in order: each action's commands get their slots before the next action's.
+        results[i] = await sendOne(actions[i]!, deps, queue);
         deps.onResult?.(results[i]!);
-      }
+      });
+      await Promise.all(pending);
     }),
   );
   return results;
 }
 
-async function sendOne(action: GarpAction, deps: ExecutorDeps): Promise<SendResult> {
+/** Issues one node's commands one at a time, in the order asked, as the pacer allows. */
+class NodeQueue {
+  private turn: Promise<void> = Promise.resolve();
+  private running = 0;
+  private freed: (() => void)[] = [];
+
+  constructor(
+    private readonly pacer: NodePacer,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Waits for this command's turn and slot, runs `prepare` (null: go ahead), then starts the
+   * command. Resolves with the command's result promise once its start is known (confirmed by
+   * the host, or the command ended), so the next command is paced on what really happened.
+   */
+  async issue(
+    count: number,
+    prepare: () => Promise<string | null> | null,
+    start: (onStarted: () => void) => Promise<ExecResult>,
+  ): Promise<{ skipped: string } | { result: Promise<ExecResult>; startedAt: number }> {
+    const previous = this.turn;
+    let release!: () => void;
+    this.turn = new Promise<void>((r) => (release = r));
+    await previous;
+    try {
+      const skip = await prepare();
+      if (skip !== null) return { skipped: skip };
+      while (this.running >= MAX_PARALLEL_PER_NODE) await new Promise<void>((r) => this.freed.push(r));
+      for (;;) {
+        const t = this.pacer.earliest(count, this.now());
+        const wait = t - this.now();
+        if (wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
+        if (this.pacer.fitsNow(count, this.now())) break;
+      }
+      const reservation = this.pacer.issue(count, this.now());
+      this.running++;
+      let startedAt = this.now();
+      let signalled!: () => void;
+      const known = new Promise<void>((r) => (signalled = r));
+      const result = start(() => {
+        startedAt = this.now();
+        this.pacer.confirmed(reservation, startedAt);
+        signalled();
+      });
+      const settled = result.then(
+        () => this.pacer.ended(reservation, this.now()),
+        // The channel could not be opened or the connection failed: the command may not have
+        // run; keep its reservation (it may have sent) unless it failed before confirming.
+        () => this.pacer.ended(reservation, this.now()),
+      );
+      void settled.finally(() => {
+        this.running--;
+        this.freed.shift()?.();
+        signalled();
+      });
+      await known;
+      return { result, startedAt };
+    } finally {
+      release();
+    }
+  }
+}
+
+async function sendOne(action: GarpAction, deps: ExecutorDeps, queue: NodeQueue): Promise<SendResult> {
   const started = performance.now();
   const done = (status: SendResult["status"], error?: string): SendResult => {
     const r: SendResult = { action, status, durationSeconds: (performance.now() - started) / 1000 };
@@ -64,24 +149,47 @@ async function sendOne(action: GarpAction, deps: ExecutorDeps): Promise<SendResu
   }
   // arping -c N sends one packet per second: allow for that on top of the SSH timeout.
   const timeoutMs = garpCount * 1000 + (config.ssh?.timeoutMs ?? 5000);
-  for (const command of commands) {
-    let res;
-    try {
-      res = await runner.exec(command, { timeoutMs });
-    } catch (err) {
-      return done("failed", `${command} on ${node.name} failed: ${(err as Error).message}`);
+  const running: { command: string; result: Promise<ExecResult> }[] = [];
+  let firstError: string | null = null;
+  const fail = (error: string | null) => {
+    if (error !== null) firstError ??= error;
+  };
+  for (const [i, command] of commands.entries()) {
+    const issued = await queue.issue(
+      garpCount,
+      // A form that already failed (arping missing, VIP not bound) would fail the other the same way.
+      () => (firstError !== null ? Promise.resolve(firstError) : i === 0 && deps.beforeSend ? deps.beforeSend(action) : null),
+      (onStarted) => runner.exec(command, { timeoutMs, onStarted }),
+    );
+    if ("skipped" in issued) {
+      if (i === 0 && firstError === null) return done("skipped", issued.skipped);
+      break;
     }
-    const output = `${res.stderr}\n${res.stdout}`;
-    if (res.code === 127 || /command not found|arping: not found/i.test(output)) {
-      return done("failed", `arping not found on node ${node.name}: install iputils-arping`);
-    }
-    if (res.code !== 0) {
-      const why = firstLine(res.stderr) || firstLine(res.stdout) || (res.code === null ? "killed by a signal" : "");
-      return done("failed", `${command} on ${node.name} exited ${res.code ?? "by signal"}${why ? `: ${why}` : ""}`);
-    }
-    log.debug({ node: node.name, vip: action.vip, command }, "gratuitous ARP sent");
+    if (i === 0) deps.onStart?.(action, issued.startedAt);
+    running.push({ command, result: issued.result });
+    issued.result.then(
+      (r) => fail(commandError(r, command, node.name)),
+      (err: Error) => fail(`${command} on ${node.name} failed: ${err.message}`),
+    );
   }
-  return done("sent");
+  for (const { command, result } of running) {
+    const res = await result.catch(() => null);
+    if (res && commandError(res, command, node.name) === null) log.debug({ node: node.name, vip: action.vip, command }, "gratuitous ARP sent");
+  }
+  return firstError === null ? done("sent") : done("failed", firstError);
+}
+
+/** Why a finished arping failed, or null when it succeeded. */
+function commandError(res: ExecResult, command: string, node: string): string | null {
+  const output = `${res.stderr}\n${res.stdout}`;
+  if (res.code === 127 || /command not found|arping: not found/i.test(output)) {
+    return `arping not found on node ${node}: install iputils-arping`;
+  }
+  if (res.code !== 0) {
+    const why = firstLine(res.stderr) || firstLine(res.stdout) || (res.code === null ? "killed by a signal" : "");
+    return `${command} on ${node} exited ${res.code ?? "by signal"}${why ? `: ${why}` : ""}`;
+  }
+  return null;
 }
 
 function firstLine(s: string): string {

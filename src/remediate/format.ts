@@ -6,9 +6,10 @@ import type { RemediationReport, StateSummary } from "./report.js";
 export function formatReport(report: RemediationReport): string {
   const lines: string[] = [];
   lines.push(
-    `${report.dryRun ? "Dry run" : "Remediation"} (${report.trigger}), ${report.durationSeconds.toFixed(2)}s: ` +
+    `${report.mode === "plan" ? "Plan only" : report.dryRun ? "Dry run" : "Remediation"} (${report.trigger}), ${report.durationSeconds.toFixed(2)}s: ` +
       (report.ok ? "ok" : "FAILED"),
   );
+  if (report.message) lines.push(report.message);
   lines.push(`before: ${state(report.before)}`);
   if (report.after) lines.push(`after:  ${state(report.after)}`);
   if (report.actions.length === 0) {

@@ -1,9 +1,13 @@
 // The JSON report of one remediation run: what the routers showed before and after, and
 // what happened to each planned action. Shared by /remediate, the CLI and the audit log.
+import type { RemediationMode } from "../config/types.js";
 import type { Analysis, Distrust, GarpAction, Mac, PlanBlocked } from "../model/types.js";
 
-export type Trigger = "manual" | "alertmanager" | "cli";
+/** reconciler: remediation.mode auto; refresh: remediation.refresh_interval (never a move). */
+export type Trigger = "manual" | "alertmanager" | "cli" | "reconciler" | "refresh";
+export const TRIGGERS: readonly Trigger[] = ["manual", "alertmanager", "cli", "reconciler", "refresh"];
 export type ActionStatus = "planned" | "sent" | "verified" | "failed" | "skipped";
+export const ACTION_STATUSES: readonly ActionStatus[] = ["planned", "sent", "verified", "failed", "skipped"];
 
 export interface StateOfRouter {
   counts: Record<string, number>;
@@ -23,10 +27,20 @@ export interface ActionReport {
   to: { node: string; mac: Mac };
   status: ActionStatus;
   error?: string;
+  /**
+   * Set when the report was made before every arping of the action had finished: which GARPs
+   * had gone out by then (the audit record, written once they all have, says how they ended).
+   */
+  sending?: string;
 }
 
 export interface RemediationReport {
+  /** Also true for every run in remediation.mode plan. */
   dryRun: boolean;
+  /** remediation.mode when the run started. */
+  mode: RemediationMode;
+  /** Says what the run did not do and why (mode plan: nothing was sent). */
+  message?: string;
   trigger: Trigger;
   startedAt: string;
   durationSeconds: number;
@@ -41,6 +55,8 @@ export interface RemediationReport {
   error?: string;
   /** No action failed and every router's view was trusted. */
   ok: boolean;
+  /** This request was answered with the outcome of a run already in flight that covered it. */
+  joined?: { trigger: Trigger; startedAt: string };
 }
 
 /**

@@ -1,6 +1,10 @@
 // After GARPs went out: re-read the routers until every announced VIP shows its target MAC
 // on every readable router, or the deadline passes. The reason of a failure says what the
 // router shows, so the operator knows whether to look at the router or the node.
+//
+// Verification does not wait for arping to finish: a VIP is checked from the moment its first
+// GARP left (arping sends it at once), and its deadline counts from then, so a paced action
+// that starts later gets its full verify_timeout too.
 import type { GarpAction, Mac, ObservedRouter } from "../model/types.js";
 
 export interface VerifyResult {
@@ -18,38 +22,63 @@ export interface VerifyDeps {
   macOwners: Map<Mac, string>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where each action's sending stands (default: every action went out before verification
+   * began): queued (not checked yet), started at some time, or dropped (it failed or was
+   * skipped while sending: no longer waited for).
+   */
+  sendState?: (a: GarpAction) => SendState;
 }
+
+export type SendState = { state: "queued" } | { state: "started"; atMs: number } | { state: "dropped" };
 
 /** One result per action, keyed by VIP. Never throws. */
 export async function verifyActions(actions: GarpAction[], deps: VerifyDeps): Promise<Map<string, VerifyResult>> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = now() + deps.timeoutMs;
+  const begun = now();
+  const stateOf = deps.sendState ?? (() => ({ state: "started", atMs: begun }) as const);
   const results = new Map<string, VerifyResult>();
+  const final = new Set<GarpAction>();
   if (actions.length === 0) return results;
+  const only = deps.routers ? new Set(deps.routers) : null;
 
-  // Bounded: each pass waits intervalMs (at least 10 ms) until the deadline.
+  // Bounded: each pass waits intervalMs (at least 10 ms); an action is final once verified,
+  // dropped, or past its own deadline, and the executor starts or drops every action.
   for (;;) {
+    const open = actions.filter((a) => !final.has(a));
+    const live = open.filter((a) => stateOf(a).state === "started");
     let routers: ObservedRouter[] | null = null;
     let readError = "";
-    try {
-      routers = await deps.readRouters();
-    } catch (err) {
-      readError = `routers could not be re-read: ${(err as Error).message}`;
+    if (live.length > 0) {
+      try {
+        routers = await deps.readRouters();
+      } catch (err) {
+        readError = `routers could not be re-read: ${(err as Error).message}`;
+      }
     }
-    let pending = false;
-    for (const a of actions) {
-      const only = deps.routers ? new Set(deps.routers) : null;
-      const checked = routers && only ? routers.filter((r) => only.has(r.name)) : routers;
+    const checked = routers && only ? routers.filter((r) => only.has(r.name)) : routers;
+    for (const a of open) {
+      const st = stateOf(a);
+      if (st.state === "dropped") {
+        final.add(a);
+        results.set(a.vip, { status: "failed", error: "not sent" });
+        continue;
+      }
+      if (st.state === "queued" || !live.includes(a)) continue;
       const r: VerifyResult = checked ? check(a, checked, deps.macOwners) : { status: "failed", error: readError };
       results.set(a.vip, r);
-      if (r.status === "failed") pending = true;
+      if (r.status === "verified" || now() >= st.atMs + deps.timeoutMs) {
+        final.add(a);
+        if (r.status === "failed") r.error = `${r.error} (gave up after ${(deps.timeoutMs / 1000).toFixed(1)}s)`;
+      }
     }
-    if (!pending || now() >= deadline) break;
-    await sleep(Math.max(10, Math.min(deps.intervalMs, deadline - now())));
-  }
-  for (const r of results.values()) {
-    if (r.status === "failed") r.error = `${r.error} (gave up after ${(deps.timeoutMs / 1000).toFixed(1)}s)`;
+    if (final.size === actions.length) break;
+    const deadlines = actions.filter((a) => !final.has(a)).map((a) => {
+      const st = stateOf(a);
+      return st.state === "started" ? st.atMs + deps.timeoutMs : Infinity;
+    });
+    await sleep(Math.max(10, Math.min(deps.intervalMs, Math.min(...deadlines) - now())));
   }
   return results;
 }

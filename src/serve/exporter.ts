@@ -20,8 +20,11 @@ import { loadWebConfigFile, type WebConfig } from "../http/web-config.js";
 import type { Logger } from "../log.js";
 import { ExporterMetrics } from "../metrics/exporter-metrics.js";
 import { ReloadMetrics } from "../metrics/reload-metrics.js";
+import { ReconcilerMetrics } from "../reconcile/metrics.js";
+import { Reconciler } from "../reconcile/reconciler.js";
 import { createRemediationMetrics } from "../remediate/metrics.js";
 import { Remediator } from "../remediate/remediator.js";
+import { createRunMetrics } from "../remediate/run-metrics.js";
 import { isRemediateRequest } from "./remediate-request.js";
 import { runBoundMs } from "./run-bound.js";
 import { WebFront } from "./web-front.js";
@@ -50,6 +53,8 @@ export class Exporter {
   private readonly metrics: ExporterMetrics;
   private readonly reloadMetrics: ReloadMetrics;
   readonly remediator: Remediator;
+  /** remediation.mode plan/auto and refresh_interval: acts by itself (one exporter per L2 segment). */
+  readonly reconciler: Reconciler;
   private state: AppState;
   private readonly appHandle: App;
   readonly web: WebFront;
@@ -64,8 +69,20 @@ export class Exporter {
     const collector = this.collectorFor(config);
     this.metrics = new ExporterMetrics(this.registry, config);
     this.reloadMetrics = new ReloadMetrics(this.registry);
-    this.remediator = new Remediator({ config, collector, log: this.log, metrics: createRemediationMetrics(this.registry) });
+    this.remediator = new Remediator({
+      config,
+      collector,
+      log: this.log,
+      metrics: createRemediationMetrics(this.registry),
+      runMetrics: createRunMetrics(this.registry),
+    });
     this.state = { config, collector, remediator: this.remediator };
+    this.reconciler = new Reconciler({
+      state: () => this.state,
+      remediator: this.remediator,
+      log: this.log,
+      metrics: new ReconcilerMetrics(this.registry),
+    });
     this.appHandle = createApp({
       state: () => this.state,
       registry: this.registry,
@@ -112,6 +129,7 @@ export class Exporter {
       },
       () => this.appHandle.markReady(),
     );
+    this.reconciler.start();
   }
 
   /** Reads and applies the config and web config again; rejects (keeping the old ones) when either is invalid. */
@@ -165,6 +183,8 @@ export class Exporter {
     this.remediator.setContext(config, collector);
     this.metrics.setConfig(config);
     this.state = { config, collector, remediator: this.remediator };
+    // A reload closes the reconciler's circuit breakers and applies a new mode or interval.
+    this.reconciler.reconfigure(config);
     if (retired.length === 0) return;
     void (async () => {
       await old.drain();
@@ -187,6 +207,9 @@ export class Exporter {
   async shutdown(signal: string): Promise<"clean" | "interrupted"> {
     this.stopping = true;
     this.watch?.close();
+    // Nothing new starts: no reconciler collection, no run (a notification waiting for one gets 503).
+    const reconcilerStopped = this.reconciler.stop();
+    this.remediator.stop();
     const closed = this.web.close();
     let outcome: "clean" | "interrupted" = "clean";
     if (this.remediator.running) {
@@ -204,6 +227,7 @@ export class Exporter {
         outcome = "interrupted";
       }
     }
+    await Promise.race([reconcilerStopped, new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
     // Let responses in flight (the remediation's answer) go out, then drop what is left.
     await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
     this.web.destroy();

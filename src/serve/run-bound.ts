@@ -1,6 +1,7 @@
 // How long a shutdown waits for a remediation run in flight: what its remaining steps can take
 // at most by their own timeouts, plus a margin. Past it the run is recorded as interrupted.
 import type { Config } from "../config/types.js";
+import { PACING_WINDOW_MS } from "../remediate/pacing.js";
 import type { RunProgress } from "../remediate/remediator.js";
 
 export const SHUTDOWN_MARGIN_MS = 5_000;
@@ -14,6 +15,8 @@ export function runBoundMs(config: Config, progress: RunProgress | null): number
   const perNode = new Map<string, number>();
   for (const a of progress?.planned ?? []) perNode.set(a.toNode, (perNode.get(a.toNode) ?? 0) + 1);
   const queue = progress && progress.planned.length > 0 ? Math.max(...perNode.values()) : config.vips.length;
+  // Pacing (max_garp_rate) spreads a node's packets: at worst one window per `rate` of them.
+  const paced = Math.ceil((queue * forms * r.garpCount) / r.maxGarpRate) * PACING_WINDOW_MS;
   // Collect before and after, send, verify.
-  return 2 * config.scrapeTimeoutMs + queue * perAction + r.verifyTimeoutMs + SHUTDOWN_MARGIN_MS;
+  return 2 * config.scrapeTimeoutMs + queue * perAction + paced + r.verifyTimeoutMs + SHUTDOWN_MARGIN_MS;
 }

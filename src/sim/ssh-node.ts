@@ -173,11 +173,20 @@ function arping(segment: SimSegment, node: SimNode, argv: string[]): Reply {
 function pacedArping(segment: SimSegment, node: SimNode, argv: string[], stream: ServerChannel): void {
   const run = arpingRun(node, argv);
   if ("error" in run) return send(stream, run.error);
+  const interval = node.arpingIntervalMs ?? 0;
+  const start = Date.now();
   let sent = 0;
+  // Scheduled from the start, never early (a timer may fire a millisecond before its time),
+  // like iputils' periodic timer: packet k leaves k intervals after the first.
   const tick = (): void => {
+    const due = start + sent * interval;
+    if (Date.now() < due) {
+      timer = setTimeout(tick, due - Date.now());
+      return;
+    }
     segment.garp(node.name, run.vip, run.form);
     sent++;
-    if (sent < run.count) timer = setTimeout(tick, node.arpingIntervalMs ?? 0);
+    if (sent < run.count) timer = setTimeout(tick, start + sent * interval - Date.now());
     else send(stream, run.done);
   };
   let timer: NodeJS.Timeout | undefined;

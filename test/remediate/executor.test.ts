@@ -24,6 +24,10 @@ function config(): Config {
       auditLogFile: null,
       preferred: {},
       maxBodyBytes: 1024,
+      mode: "manual",
+      auto: { intervalMs: 30_000, after: 3, maxRunsPerHour: 6 },
+      refreshIntervalMs: 0,
+      maxGarpRate: 5,
     },
     scrapeTimeoutMs: 1000,
     source: "<test>",
@@ -53,7 +57,7 @@ class HeldRunner implements CommandRunner {
 }
 
 describe("executeActions", () => {
-  it("runs different nodes in parallel and one node's actions one after another", async () => {
+  it("runs different nodes in parallel; a runner that cannot confirm a start gets one command at a time", async () => {
     const runners = { n1: new HeldRunner(), n2: new HeldRunner() };
     const done = executeActions([act("192.0.2.101", "n1"), act("192.0.2.102", "n1"), act("192.0.2.103", "n2")], {
       config: config(),
@@ -119,5 +123,65 @@ describe("executeActions", () => {
     });
     expect(seen).toEqual(["arping -c 2 -A -I eth0 192.0.2.101"]);
     expect(results[0]!.error).toBe("arping -c 2 -A -I eth0 192.0.2.101 on n1 exited 1");
+  });
+});
+
+/** A runner that confirms each start at once and finishes when released, like sshd would. */
+class ConfirmingRunner implements CommandRunner {
+  started: { command: string; at: number }[] = [];
+  private pending: ((r: ExecResult) => void)[] = [];
+  exec(command: string, opts?: { onStarted?: () => void }): Promise<ExecResult> {
+    this.started.push({ command, at: Date.now() });
+    opts?.onStarted?.();
+    return new Promise((r) => this.pending.push(r));
+  }
+  releaseAll(): void {
+    for (const r of this.pending.splice(0)) r({ code: 0, stdout: "", stderr: "" });
+  }
+  async close(): Promise<void> {}
+}
+
+describe("executeActions with pacing", () => {
+  it("runs a node's confirmed commands side by side within max_garp_rate, and queues the rest", async () => {
+    const runner = new ConfirmingRunner();
+    const c = config();
+    c.remediation.garpCount = 1;
+    c.remediation.maxGarpRate = 2;
+    const starts: string[] = [];
+    const done = executeActions([act("192.0.2.101", "n1"), act("192.0.2.102", "n1"), act("192.0.2.103", "n1")], {
+      config: c,
+      runner: () => runner,
+      log: silentLogger(),
+      onStart: (a) => starts.push(a.vip),
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // Two packets may share a window: the first action starts, the second waits its turn.
+    expect(runner.started.map((s) => s.command)).toEqual(["arping -c 1 -A -I eth0 192.0.2.101", "arping -c 1 -A -I eth0 192.0.2.102"]);
+    expect(starts).toEqual(["192.0.2.101", "192.0.2.102"]);
+    const interval = setInterval(() => runner.releaseAll(), 50);
+    try {
+      const results = await done;
+      expect(results.map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
+    } finally {
+      clearInterval(interval);
+    }
+    expect(runner.started).toHaveLength(3);
+    // Queued, not dropped, and the third left a window's length after the first.
+    expect(runner.started[2]!.at - runner.started[0]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("skips an action when the check right before sending says so, and sends nothing for it", async () => {
+    const runner = new ConfirmingRunner();
+    const results = executeActions([act("192.0.2.101", "n1"), act("192.0.2.102", "n1")], {
+      config: config(),
+      runner: () => runner,
+      log: silentLogger(),
+      beforeSend: async (a) => (a.vip === "192.0.2.101" ? "already where the plan wants it" : null),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    runner.releaseAll();
+    const r = await results;
+    expect(r.map((x) => [x.status, x.error])).toEqual([["skipped", "already where the plan wants it"], ["sent", undefined]]);
+    expect(runner.started.map((s) => s.command)).toEqual(["arping -c 2 -A -I eth0 192.0.2.102"]);
   });
 });

@@ -11,6 +11,7 @@ import { remediateRoute } from "../../src/http/remediate-route.js";
 import { silentLogger } from "../../src/log.js";
 import { createRemediationMetrics } from "../../src/remediate/metrics.js";
 import { Remediator } from "../../src/remediate/remediator.js";
+import { createRunMetrics } from "../../src/remediate/run-metrics.js";
 import { defaultScenario, type Scenario } from "../../src/sim/scenario.js";
 import { startSimulation, type Simulation } from "../../src/sim/start.js";
 
@@ -65,6 +66,7 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
     collector: o.wrapCollector ? o.wrapCollector(collector) : collector,
     log,
     metrics: createRemediationMetrics(registry),
+    runMetrics: createRunMetrics(registry),
     ...(o.now ? { now: o.now } : {}),
   });
   const app = express();

@@ -90,7 +90,24 @@ describe("parseRemediateBody: Alertmanager webhook", () => {
         receiver: "vip-arp-remediate",
         alerts: ["VipArpImbalance"],
       },
+      notification: JSON.stringify(['{}:{alertname="VipArpImbalance"}', ["b2c1a0e9f0d1c2b3@2024-05-01T10:00:00Z"]]),
     });
+  });
+
+  it("the notification's identity is its group key and each firing alert's fingerprint and start, in any order", () => {
+    const key = (alerts: { fingerprint: string; startsAt: string }[], groupKey = "g1") => {
+      const r = parse(JSON.stringify({ version: "4", status: "firing", groupKey, alerts: alerts.map((a) => ({ status: "firing", labels: { alertname: "A" }, ...a })) }));
+      return r.kind === "run" ? r.notification : undefined;
+    };
+    const a = { fingerprint: "aaaa", startsAt: "2024-05-01T10:00:00Z" };
+    const b = { fingerprint: "bbbb", startsAt: "2024-05-01T10:05:00Z" };
+    expect(key([a, b])).toBe(key([b, a]));
+    expect(key([a, b])).not.toBe(key([a]));
+    expect(key([a, b], "g2")).not.toBe(key([a, b]));
+    // The same alert firing again later (a new start) is a new notification.
+    expect(key([{ ...a, startsAt: "2024-05-01T11:00:00Z" }, b])).not.toBe(key([a, b]));
+    const noGroup = parse(JSON.stringify({ version: "4", status: "firing", alerts: [{ status: "firing", labels: {} }] }));
+    expect(noGroup.kind === "run" && "notification" in noGroup).toBe(false);
   });
 
   it("firing alerts with vip labels restrict the run to those VIPs; resolved ones are ignored", () => {

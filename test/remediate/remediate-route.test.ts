@@ -377,3 +377,125 @@ describe("POST /remediate: one run at a time, cooldown, Alertmanager, audit", ()
     }
   });
 });
+
+describe("POST /remediate: idempotent for Alertmanager", () => {
+  const notification = (o: { vip?: string; startsAt?: string; groupKey?: string } = {}) => ({
+    receiver: "vip-arp-remediate",
+    status: "firing",
+    alerts: [
+      {
+        status: "firing",
+        labels: { alertname: "InfraNodeOwnsNoVIPs", router: "core-s1", node: "ose-prod-node-02", ...(o.vip ? { vip: o.vip } : {}) },
+        annotations: {},
+        startsAt: o.startsAt ?? "2024-01-01T00:00:00Z",
+        fingerprint: "5f7c3a1b2d4e6f80",
+      },
+    ],
+    groupLabels: { alertname: "InfraNodeOwnsNoVIPs", router: "core-s1" },
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: "http://am",
+    version: "4",
+    groupKey: o.groupKey ?? '{}/{alertname=~"InfraNodeOwnsNoVIPs|ARPTableImbalanced"}:{alertname="InfraNodeOwnsNoVIPs", router="core-s1"}',
+    truncatedAlerts: 0,
+  });
+
+  /** Holds the first run inside its first collection until released. */
+  function gate() {
+    let release!: () => void;
+    const opened = new Promise<void>((r) => (release = r));
+    let held = 0;
+    const wrap = (c: Collector): Collector => ({
+      collect: async (o) => {
+        if (held++ === 0) await opened;
+        return c.collect(o);
+      },
+      readRouters: () => c.readRouters(),
+      runner: (n) => c.runner(n),
+      drain: () => c.drain(),
+      close: () => c.close(),
+    });
+    return { wrap, release: () => release() };
+  }
+
+  it("the same notification again within the cooldown: 200 already handled, nothing run", async () => {
+    const x = await setup({ remediation: { cooldownMs: 60_000 } });
+    const first = await post(x, notification());
+    expect([first.status, first.body.actions.map((a: { status: string }) => a.status)]).toEqual([200, ["verified"]]);
+    const routerReads = x.sim.routers["core-s1"]!.requests();
+    const again = await post(x, notification());
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ ok: true, ran: false });
+    expect(again.body.message).toMatch(/^already handled: this notification \(same group key, alerts and start times\) was answered successfully at /);
+    expect(x.sim.routers["core-s1"]!.requests()).toBe(routerReads); // not even read
+    expect(Object.values(x.arpings()).flat()).toHaveLength(2);
+    // The same alert firing anew (another start time) is another notification: it runs.
+    const anew = await post(x, notification({ startsAt: "2024-01-01T01:00:00Z" }));
+    expect([anew.status, anew.body.trigger, anew.body.actions]).toEqual([200, "alertmanager", []]);
+    expect(await x.counter("vip_arp_remediation_runs_total", { trigger: "alertmanager" })).toBe(2);
+  });
+
+  it("a notification during a run that covers it waits and gets that run's outcome, never 409; other callers still get 409", async () => {
+    const g = gate();
+    const x = await setup({ wrapCollector: g.wrap });
+    const manual = post(x).then((r) => r);
+    while (!x.remediator.running) await new Promise((r) => setTimeout(r, 5));
+    const am = post(x, notification()).then((r) => r);
+    const other = await post(x);
+    expect(other.status).toBe(409);
+    g.release();
+    const [m, a] = await Promise.all([manual, am]);
+    expect(m.status).toBe(200);
+    expect(a.status).toBe(200);
+    expect(a.body.joined).toEqual({ trigger: "manual", startedAt: m.body.startedAt });
+    expect(a.body.actions).toEqual(m.body.actions);
+    expect(Object.values(x.arpings()).flat()).toHaveLength(2); // one run's GARPs only
+    expect(await x.counter("vip_arp_remediations_total")).toBe(1);
+  });
+
+  it("a notification during a run that does not cover it runs right after it", async () => {
+    const g = gate();
+    const x = await setup({ wrapCollector: g.wrap });
+    const narrow = post(x, { vips: ["192.0.2.101"] }).then((r) => r);
+    while (!x.remediator.running) await new Promise((r) => setTimeout(r, 5));
+    const am = post(x, notification()).then((r) => r);
+    await new Promise((r) => setTimeout(r, 50));
+    g.release();
+    const [n, a] = await Promise.all([narrow, am]);
+    expect([n.status, n.body.actions]).toEqual([200, []]);
+    expect(a.status).toBe(200);
+    expect(a.body.joined).toBeUndefined();
+    expect(Date.parse(a.body.startedAt)).toBeGreaterThanOrEqual(Date.parse(n.body.startedAt));
+    expect(a.body.actions.map((x: { status: string }) => x.status)).toEqual(["verified"]);
+    expect(await x.counter("vip_arp_remediations_total")).toBe(2);
+  });
+
+  it("a failed run is not 'handled': Alertmanager's retry runs again", async () => {
+    const scenario = defaultScenario();
+    scenario.routers[0]!.ignores = "reply";
+    const x = await setup({ scenario, remediation: { garpMode: "reply", cooldownMs: 0, verifyTimeoutMs: 200 } });
+    expect((await post(x, notification())).status).toBe(502);
+    const retry = await post(x, notification());
+    expect(retry.status).toBe(502);
+    expect(retry.body.ran).toBeUndefined();
+    expect(await x.counter("vip_arp_remediations_total")).toBe(2);
+  });
+});
+
+describe("POST /remediate in remediation.mode plan", () => {
+  it("reports and audits the plan, sends nothing, and says so", async () => {
+    const x = await setup({ remediatorConfig: (c) => ({ ...c, remediation: { ...c.remediation, mode: "plan" } }) });
+    const before = routerTable(x);
+    const res = await post(x);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ dryRun: true, mode: "plan", message: "remediation.mode is plan: nothing was sent; these are the actions a run would take", after: null });
+    expect(res.body.actions).toHaveLength(1);
+    expect(res.body.actions[0]).toMatchObject({ status: "planned", to: { node: "ose-prod-node-02" } });
+    expect(routerTable(x)).toEqual(before);
+    expect(x.sim.segment.garpLog).toEqual([]);
+    expect(Object.values(x.arpings()).flat()).toEqual([]);
+    expect(x.remediator.audit.recent()[0]).toMatchObject({ dryRun: true, mode: "plan", message: res.body.message, results: res.body.actions });
+    expect(await x.counter("vip_arp_remediations_total")).toBe(0);
+    expect(await x.counter("vip_arp_remediation_actions_total", { trigger: "manual", status: "planned" })).toBe(1);
+  });
+});

@@ -69,7 +69,7 @@ export class SshConnection implements CommandRunner {
     return `ssh ${name} (${settings.user}@${host}:${port})`;
   }
 
-  async exec(command: string, options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  async exec(command: string, options: { timeoutMs?: number; onStarted?: () => void } = {}): Promise<ExecResult> {
     if (this.closed) throw new Error(`${this.where}: connection closed`);
     const timeoutMs = options.timeoutMs ?? this.opts.settings.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
@@ -92,6 +92,7 @@ export class SshConnection implements CommandRunner {
           throw new Error(`${this.where}: cannot run command: ${(err as Error).message}`);
         }
         channel = started.channel;
+        options.onStarted?.();
         try {
           return await started.done;
         } catch (err) {

@@ -8,6 +8,7 @@ import type { Config } from "../config/types.js";
 import type { Logger } from "../log.js";
 import type { ExporterMetrics } from "../metrics/exporter-metrics.js";
 import type { Remediator } from "../remediate/remediator.js";
+import { acceptsGzip, Exposition, negotiateFormat } from "./exposition.js";
 import { remediateRoute } from "./remediate-route.js";
 import { scrapeBudgetMs } from "./scrape-budget.js";
 import { StatusPage } from "./status/status-page.js";
@@ -64,13 +65,15 @@ export function createApp(opts: AppOptions): App {
     res.type("html").send(status.render(last));
   });
 
+  const exposition = new Exposition(opts.registry);
+
   // A HEAD asks whether the endpoint is there, not for a collection.
-  app.head(telemetryPath, (_req, res) => {
-    res.status(200).type(opts.registry.contentType).end();
+  app.head(telemetryPath, (req, res) => {
+    res.status(200).type(exposition.contentType(negotiateFormat(req.get("accept")))).end();
   });
 
-  // Concurrent scrapes share one collection, and so one rendering of it.
-  let rendered: { collection: Collection; text: Promise<string> } | null = null;
+  // Concurrent scrapes share one collection, and so one rendering of it per format.
+  let renderedFrom: Collection | null = null;
   app.get(telemetryPath, async (req, res) => {
     const { config, collector } = opts.state();
     try {
@@ -79,11 +82,14 @@ export function createApp(opts: AppOptions): App {
       last = c;
       status.scraped(c);
       ready = true;
-      if (rendered?.collection !== c) {
+      if (renderedFrom !== c) {
         opts.metrics.render(c);
-        rendered = { collection: c, text: opts.registry.metrics() };
+        renderedFrom = c;
       }
-      res.type(opts.registry.contentType).send(await rendered.text);
+      const out = await exposition.render(c, negotiateFormat(req.get("accept")), acceptsGzip(req.get("accept-encoding")));
+      res.set("Content-Type", out.contentType).set("Vary", "Accept, Accept-Encoding");
+      if (out.encoding) res.set("Content-Encoding", out.encoding);
+      res.send(out.body);
     } catch (err) {
       opts.log.error({ err }, "collection failed");
       res.status(500).type("text").send(`collection failed: ${(err as Error).message}\n`);

@@ -273,6 +273,7 @@ class Resolver {
     }
     return {
       user: v.user,
+      ...(v.context !== undefined ? { context: v.context } : {}),
       level: v.level,
       authProtocol: v.auth_protocol,
       ...(authKey ? { authKey } : {}),

@@ -45,6 +45,8 @@ export const nodeSchema = z.strictObject({
 
 const v3Schema = z.strictObject({
   user: z.string().min(1),
+  // SnmpAdminString (RFC 3411): at most 32 octets; printable, so it never smuggles bytes into a message.
+  context: z.string().regex(/^[\x21-\x7e]{1,32}$/, "must be 1-32 printable ASCII characters (the SNMPv3 contextName, e.g. vlan-100 or vrf-PROD)").optional(),
   level: z.enum(["noAuthNoPriv", "authNoPriv", "authPriv"]).default("authPriv"),
   auth_protocol: z.enum(["md5", "sha", "sha224", "sha256", "sha384", "sha512"]).default("sha"),
   auth_key: secret.optional(),

@@ -33,6 +33,8 @@ export type SnmpTable = "auto" | "ipNetToPhysical" | "ipNetToMedia";
 
 export interface SnmpV3User {
   user: string;
+  /** SNMPv3 contextName: a VRF's or VLAN's ARP table on Cisco and Juniper; none: the default context. */
+  context?: string;
   level: "noAuthNoPriv" | "authNoPriv" | "authPriv";
   authProtocol: "md5" | "sha" | "sha224" | "sha256" | "sha384" | "sha512";
   authKey?: string;

@@ -39,6 +39,11 @@ export interface SnmpAgentOptions {
   /** Which ARP tables to serve. */
   arpTables?: "both" | "ipNetToMedia" | "ipNetToPhysical";
   /**
+   * SNMPv3 contexts this agent forwards, as Cisco's per-VRF contexts: requests with that
+   * contextName go to the agent on `port` (another simulated router: the VRF's table) as `user`.
+   */
+  contexts?: Record<string, { port: number; user: SnmpV3User }>;
+  /**
    * Mimic Debian's snmpd 5.9.3: ipNetToPhysicalTable keeps the first MAC it saw for an
    * address while ipNetToMediaTable follows changes.
    */
@@ -316,6 +321,22 @@ export async function startSnmpAgent(
       authKey: u.authKey,
       privProtocol: snmp.PrivProtocols[u.privProtocol],
       privKey: u.privKey,
+    });
+  }
+  for (const [context, to] of Object.entries(opts.contexts ?? {})) {
+    agent.getForwarder().addProxy({
+      context,
+      target: "127.0.0.1",
+      port: to.port,
+      transport: "udp4",
+      user: {
+        name: to.user.user,
+        level: snmp.SecurityLevel[to.user.level]!,
+        authProtocol: snmp.AuthProtocols[to.user.authProtocol],
+        authKey: to.user.authKey,
+        privProtocol: snmp.PrivProtocols[to.user.privProtocol],
+        privKey: to.user.privKey,
+      },
     });
   }
   mib.setScalarValue("sysDescr", `vip-arp-exporter simulated router ${routerName}`);

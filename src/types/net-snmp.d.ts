@@ -113,9 +113,22 @@ declare module "net-snmp" {
       dump(options?: Record<string, boolean>): void;
     }
 
+    interface ProxyEntry {
+      context: string;
+      target: string;
+      port?: number;
+      transport?: "udp4" | "udp6";
+      user: User;
+    }
+
+    interface Forwarder {
+      addProxy(proxy: ProxyEntry): void;
+    }
+
     interface Agent {
       getMib(): Mib;
       getAuthorizer(): Authorizer;
+      getForwarder(): Forwarder;
       close(callback?: (socket: { address: string; family: string; port: number }) => void): void;
     }
 

@@ -111,6 +111,8 @@ export function createSnmpClient(cfg: SnmpRouterConfig, log: Logger): SnmpClient
       idBitsSize: 32,
       // An answer naming other OIDs than the ones asked is an error, never data (see getVarbindProblem).
       reportOidMismatchErrors: true,
+      // A VRF's or VLAN's table (Cisco, Juniper); v2c reaches it with the community "community@context".
+      ...(cfg.version === 3 && cfg.v3?.context ? { context: cfg.v3.context } : {}),
     };
     const s =
       cfg.version === 3

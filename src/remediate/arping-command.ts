@@ -1,10 +1,18 @@
-// The only place GARP commands are built. Everything that reaches the node's shell is
-// validated here first: the VIP must be an IP address, the interface a plain Linux
-// interface name, the count a small integer. Anything else throws before a string exists.
+// The only place GARP commands are built (IPv4 VIPs; IPv6 ones use ndp-command.ts). Everything
+// that reaches the node's shell is validated here first: the VIP must be an IPv4 address, the
+// interface a plain Linux interface name, the count a small integer. Anything else throws
+// before a string exists.
 import type { GarpMode } from "../config/types.js";
-import { isInterfaceName, isIp } from "../model/net.js";
+import { isInterfaceName, isIp, isIpv4 } from "../model/net.js";
 
 export const MAX_GARP_COUNT = 20;
+
+export const ARPING = {
+  tool: "arping",
+  install: "install iputils-arping",
+  /** What a shell prints when the program is not installed. */
+  missing: /command not found|arping: not found/i,
+} as const;
 
 /**
  * The arping invocations that announce `vip` from this node's `iface`.
@@ -16,6 +24,9 @@ export const MAX_GARP_COUNT = 20;
 export function garpCommands(vip: string, iface: string, mode: GarpMode, count: number): string[] {
   if (typeof vip !== "string" || !isIp(vip)) {
     throw new Error(`refusing to build arping command: VIP ${JSON.stringify(vip)} is not an IP address`);
+  }
+  if (!isIpv4(vip)) {
+    throw new Error(`refusing to build arping command: VIP ${vip} is IPv6, which ARP cannot announce (IPv6 VIPs are announced with ndptool)`);
   }
   if (typeof iface !== "string" || !isInterfaceName(iface)) {
     throw new Error(

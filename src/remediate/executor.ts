@@ -1,10 +1,12 @@
-// Runs plan actions: arping over each target node's SSH connection. Actions on different
+// Runs plan actions: arping (IPv4 VIPs) or ndptool (IPv6 VIPs) over each target node's SSH connection. Actions on different
 // nodes run in parallel; actions on one node run one after another (one SSH channel, and
 // bursts from one NIC should not interleave).
 import type { Logger } from "../log.js";
 import type { Config } from "../config/types.js";
 import type { CommandRunner, GarpAction } from "../model/types.js";
-import { garpCommands } from "./arping-command.js";
+import { isIpv4 } from "../model/net.js";
+import { ARPING, garpCommands } from "./arping-command.js";
+import { NDPTOOL, naCommands } from "./ndp-command.js";
 
 export interface SendResult {
   action: GarpAction;
@@ -49,18 +51,21 @@ async function sendOne(action: GarpAction, deps: ExecutorDeps): Promise<SendResu
   const node = config.nodes.find((n) => n.name === action.toNode);
   if (!node) return done("failed", `node ${action.toNode} is not in the config`);
 
-  // Every command is built (and so validated) before any of them runs.
+  // Every command is built (and so validated) before any of them runs. IPv4 VIPs are announced
+  // with gratuitous ARP, IPv6 VIPs with unsolicited neighbour advertisements (one per command).
   const { garpMode, garpCount } = config.remediation;
+  const ipv4 = isIpv4(action.vip);
+  const tool = ipv4 ? ARPING : NDPTOOL;
   let commands: string[];
   try {
-    commands = garpCommands(action.vip, node.interface, garpMode, garpCount);
+    commands = ipv4 ? garpCommands(action.vip, node.interface, garpMode, garpCount) : naCommands(action.vip, node.interface, garpCount);
   } catch (err) {
     return done("failed", (err as Error).message);
   }
 
   const runner = deps.runner(node.name);
   if (!runner) {
-    return done("failed", `node ${node.name} is not reached over SSH: configure ssh for it so remediation can run arping there`);
+    return done("failed", `node ${node.name} is not reached over SSH: configure ssh for it so remediation can run ${tool.tool} there`);
   }
   // arping -c N sends one packet per second: allow for that on top of the SSH timeout.
   const timeoutMs = garpCount * 1000 + (config.ssh?.timeoutMs ?? 5000);
@@ -72,14 +77,14 @@ async function sendOne(action: GarpAction, deps: ExecutorDeps): Promise<SendResu
       return done("failed", `${command} on ${node.name} failed: ${(err as Error).message}`);
     }
     const output = `${res.stderr}\n${res.stdout}`;
-    if (res.code === 127 || /command not found|arping: not found/i.test(output)) {
-      return done("failed", `arping not found on node ${node.name}: install iputils-arping`);
+    if (res.code === 127 || tool.missing.test(output)) {
+      return done("failed", `${tool.tool} not found on node ${node.name}: ${tool.install}`);
     }
     if (res.code !== 0) {
       const why = firstLine(res.stderr) || firstLine(res.stdout) || (res.code === null ? "killed by a signal" : "");
       return done("failed", `${command} on ${node.name} exited ${res.code ?? "by signal"}${why ? `: ${why}` : ""}`);
     }
-    log.debug({ node: node.name, vip: action.vip, command }, "gratuitous ARP sent");
+    log.debug({ node: node.name, vip: action.vip, command }, ipv4 ? "gratuitous ARP sent" : "unsolicited neighbour advertisement sent");
   }
   return done("sent");
 }

@@ -1,6 +1,7 @@
 // After GARPs went out: re-read the routers until every announced VIP shows its target MAC
 // on every readable router, or the deadline passes. The reason of a failure says what the
 // router shows, so the operator knows whether to look at the router or the node.
+import { isIpv4 } from "../model/net.js";
 import type { GarpAction, Mac, ObservedRouter } from "../model/types.js";
 
 export interface VerifyResult {
@@ -66,10 +67,15 @@ function check(a: GarpAction, routers: ObservedRouter[], macOwners: Map<Mac, str
     const unreadable = r.reading!.unreadable?.find((u) => u.vip === a.vip);
     if (!entry && unreadable) {
       problems.push(`${r.name}'s entry for ${a.vip} could not be read (${unreadable.reason})`);
-    } else if (!entry) {
+    } else if (!entry && isIpv4(a.vip)) {
       problems.push(
         `${r.name} has no ARP entry for ${a.vip}: a gratuitous ARP only updates an existing entry ` +
           `unless the router accepts unsolicited ARP (arp_accept)`,
+      );
+    } else if (!entry) {
+      problems.push(
+        `${r.name} has no neighbour entry for ${a.vip}: an unsolicited neighbour advertisement only updates an existing entry ` +
+          `unless the router accepts untracked ones (Linux accept_untracked_na)`,
       );
     } else if (entry.mac !== a.toMac) {
       const owner = macOwners.get(entry.mac) ?? "unknown node";

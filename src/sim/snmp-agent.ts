@@ -1,12 +1,13 @@
-// A real SNMP agent (net-snmp, UDP on 127.0.0.1) acting as one router of a SimSegment. Its
-// MIB rows are refreshed from the segment's live state before each request is processed, so
+// A real SNMP agent (net-snmp, UDP on 127.0.0.1) acting as one router of a SimSegment: IPv4
+// entries in ipNetToMediaTable and ipNetToPhysicalTable, IPv6 ones in ipNetToPhysicalTable only,
+// as IP-MIB has it (and as Debian's snmpd serves a Linux kernel's). Its MIB rows are refreshed from the segment's live state before each request is processed, so
 // a GARP applied to the segment shows on the very next read. A dgram wrapper handed to
 // net-snmp gives us that per-request hook, the request count and the "router down" switch.
 import dgram from "node:dgram";
 import { once } from "node:events";
 import snmp from "net-snmp";
 import type { SnmpV3User } from "../config/types.js";
-import { ipv4ToInt, isIpv4 } from "../model/net.js";
+import { ipv4ToInt, ipv6ToBytes, isIpv4, isIpv6 } from "../model/net.js";
 import { macToOctets } from "../sources/snmp/decode.js";
 import {
   ARP_STATE,
@@ -14,6 +15,7 @@ import {
   IFX_ENTRY,
   IF_ENTRY,
   INET_ADDRESS_IPV4,
+  INET_ADDRESS_IPV6,
   IP_ADDRESS_ENTRY,
   IP_ADDRESS_PREFIX_ORIGIN,
   IP_ADDR_ENTRY,
@@ -40,7 +42,7 @@ export interface SnmpAgentOptions {
   arpTables?: "both" | "ipNetToMedia" | "ipNetToPhysical";
   /**
    * Mimic Debian's snmpd 5.9.3: ipNetToPhysicalTable keeps the first MAC it saw for an
-   * address while ipNetToMediaTable follows changes.
+   * address (IPv6 ones too) while ipNetToMediaTable follows changes.
    */
   stalePhysicalTable?: boolean;
 }
@@ -68,8 +70,12 @@ interface SimInterface {
   name: string;
   type: number; // IANAifType: 6 ethernetCsmacd, 24 softwareLoopback
   mac: Buffer;
+  /** IPv4 address and prefix length (ipAddrTable, ipAddressTable). */
   address: string;
   prefixLength: number;
+  /** IPv6 address and prefix length (ipAddressTable only). */
+  address6?: string;
+  prefixLength6?: number;
 }
 
 function col(number: number, name: string, type: number, maxAccess = RO): snmp.TableColumn {
@@ -84,8 +90,16 @@ function scalar(name: string, oid: string, scalarType: number): snmp.ScalarProvi
   return { name, type: snmp.MibProviderType.Scalar, oid, scalarType, maxAccess: RO };
 }
 
-function ipBytes(ip: string): Buffer {
-  return Buffer.from(ip.split(".").map(Number));
+/** The InetAddress of an IPv4 or IPv6 address: its type and 4 or 16 octets. */
+function inetAddress(ip: string): { type: number; bytes: Buffer } {
+  return isIpv4(ip)
+    ? { type: INET_ADDRESS_IPV4, bytes: Buffer.from(ip.split(".").map(Number)) }
+    : { type: INET_ADDRESS_IPV6, bytes: Buffer.from(ipv6ToBytes(ip)!) };
+}
+
+/** The first prefixLength bits of the bytes, the rest zero. */
+function maskBytes(bytes: Buffer, prefixLength: number): Buffer {
+  return Buffer.from(bytes.map((b, i) => (prefixLength >= 8 * (i + 1) ? b : prefixLength <= 8 * i ? 0 : b & (0xff << (8 - (prefixLength - 8 * i))))));
 }
 
 function intToIpv4(n: number): string {
@@ -96,9 +110,12 @@ function maskOf(prefixLength: number): string {
   return intToIpv4(prefixLength === 0 ? 0 : 2 ** 32 - 2 ** (32 - prefixLength));
 }
 
-function networkOf(ip: string, prefixLength: number): string {
-  const size = 2 ** (32 - prefixLength);
-  return intToIpv4(Math.floor(ipv4ToInt(ip) / size) * size);
+/** An ipAddressTable row: index addrType.addr; ipAddressPrefix points into ipAddressPrefixTable (ifIndex.type.len.prefix.length). */
+function ipAddressRow(ifIndex: number, ip: string, prefixLength: number): Row {
+  const { type, bytes } = inetAddress(ip);
+  const prefix = `${IP_ADDRESS_PREFIX_ORIGIN}.${ifIndex}.${type}.${bytes.length}.${[...maskBytes(bytes, prefixLength)].join(".")}.${prefixLength}`;
+  // unicast(1), manual(2), preferred(1)
+  return { index: [type, bytes], row: [type, bytes, ifIndex, 1, prefix, 2, 1] };
 }
 
 /** Keeps one table's rows equal to a desired set, touching only rows that changed. */
@@ -215,10 +232,10 @@ function mediaRow(ifIndex: number, ip: string, mac: Buffer, type: number): Row {
 }
 
 function physicalRow(ifIndex: number, ip: string, mac: Buffer, type: number, ticks: number): Row {
-  const addr = ipBytes(ip);
+  const addr = inetAddress(ip);
   return {
-    index: [ifIndex, INET_ADDRESS_IPV4, addr],
-    row: [ifIndex, INET_ADDRESS_IPV4, addr, mac, ticks, type, ARP_STATE.reachable, 1],
+    index: [ifIndex, addr.type, addr.bytes],
+    row: [ifIndex, addr.type, addr.bytes, mac, ticks, type, ARP_STATE.reachable, 1],
   };
 }
 
@@ -361,6 +378,7 @@ export async function startSnmpAgent(
       mac: Buffer.from([0x02, 0x53, 0, 0, (r.ifIndex >>> 8) & 0xff, r.ifIndex & 0xff]),
       address: r.address,
       prefixLength: r.prefixLength,
+      ...(r.address6 && isIpv6(r.address6) ? { address6: r.address6, prefixLength6: r.prefixLength6 ?? 64 } : {}),
     });
     if (background > 0) {
       list.push({
@@ -397,25 +415,18 @@ export async function startSnmpAgent(
         ? ifs.map((i) => ({ index: [i.address], row: [i.address, i.ifIndex, maskOf(i.prefixLength), 1] }))
         : [],
     );
-    ipAddressTable.sync(
-      addressTables === "both" || addressTables === "ipAddressTable"
-        ? ifs.map((i) => {
-            const addr = ipBytes(i.address);
-            const net = networkOf(i.address, i.prefixLength);
-            const prefix = `${IP_ADDRESS_PREFIX_ORIGIN}.${i.ifIndex}.${INET_ADDRESS_IPV4}.4.${net}.${i.prefixLength}`;
-            // unicast(1), manual(2), preferred(1)
-            return { index: [INET_ADDRESS_IPV4, addr], row: [INET_ADDRESS_IPV4, addr, i.ifIndex, 1, prefix, 2, 1] };
-          })
-        : [],
-    );
+    // IPv6 addresses are listed here only (ipAddrTable is IPv4's), whichever tables are served.
+    const addressRows = ifs.map((i) => ipAddressRow(i.ifIndex, i.address, i.prefixLength));
+    const address6Rows = ifs.flatMap((i) => (i.address6 ? [ipAddressRow(i.ifIndex, i.address6, i.prefixLength6 ?? 64)] : []));
+    ipAddressTable.sync(addressTables === "both" || addressTables === "ipAddressTable" ? [...addressRows, ...address6Rows] : []);
 
     const media: Row[] = [];
     const physical: Row[] = [];
     for (const [ip, e] of r.entries) {
       const mac = macToOctets(e.mac);
-      if (!isIpv4(ip) || !mac) continue;
+      if (!(isIpv4(ip) || isIpv6(ip)) || !mac) continue;
       const type = e.static ? ARP_TYPE.static : ARP_TYPE.dynamic;
-      media.push(mediaRow(r.ifIndex, ip, mac, type));
+      if (isIpv4(ip)) media.push(mediaRow(r.ifIndex, ip, mac, type));
       if (!firstMacs.has(ip)) firstMacs.set(ip, mac);
       physical.push(physicalRow(r.ifIndex, ip, opts.stalePhysicalTable ? firstMacs.get(ip)! : mac, type, 0));
     }

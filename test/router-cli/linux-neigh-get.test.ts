@@ -28,7 +28,7 @@ describe("the command", () => {
     expect(() => neighGetCommand(["198.51.100.1; reboot"], () => "eth0")).toThrow(/refusing to build a command with "198\.51\.100\.1; reboot": not an IP address/);
     expect(() => neighGetCommand(["198.51.100.1"], () => "eth0$(id)")).toThrow(/refusing to build a command with "eth0\$\(id\)": not an interface name/);
     expect(() => routeGetCommand(["fe80::1%eth0"])).toThrow(/refusing to build a command with "fe80::1%eth0": not an IP address/);
-    expect(routeGetCommand(["2001:db8::101"])).toBe('echo "@vip 2001:db8::101"; ip -j route get 2001:db8::101 2>&1; echo "@rc $?"');
+    expect(routeGetCommand(["2001:db8::101"])).toBe('echo "@vip 2001:db8::101"; ip -6 -j route get 2001:db8::101 2>&1; echo "@rc $?"');
   });
 });
 

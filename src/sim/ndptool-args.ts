@@ -67,6 +67,8 @@ export function parseNdptoolArgs(argv: string[]): NdptoolParse {
   }
   const command = commands[0];
   if (command === undefined) return { ok: false, error: "No command specified." };
+  // Stricter than the real tool, which may ignore them: a stray word is a wrong command line.
+  if (commands.length > 1) return { ok: false, error: `Unknown command "${commands.slice(1).join(" ").slice(0, 40)}"`, usage: true };
   if (command !== "send" && command !== "monitor") return { ok: false, error: `Unknown command "${command.slice(0, 40)}"`, usage: true };
   if (command === "monitor") return { ok: false, error: "ndptool monitor is not simulated (only send -t na)" };
   if (values.type === undefined) return { ok: false, error: "Message type must be selected", usage: true };

@@ -39,5 +39,6 @@ export function parseAristaEosIpv6(output: string): ParseResult {
     isHeader: (line) => HEADER.test(line),
     isChrome: isCommonChrome,
     command: COMMAND,
+    rowKind: "a neighbour row",
   });
 }

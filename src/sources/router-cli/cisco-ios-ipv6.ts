@@ -36,5 +36,6 @@ export function parseCiscoIosIpv6(output: string): ParseResult {
     isHeader: (line) => HEADER.test(line),
     isChrome: isCommonChrome,
     command: COMMAND,
+    rowKind: "a neighbour row",
   });
 }

@@ -51,6 +51,7 @@ export function parseCiscoNxosIpv6(output: string): ParseResult {
     isHeader: (line) => HEADER.test(line),
     isChrome,
     command: COMMAND,
+    rowKind: "a neighbour row",
     wrappedAddresses: true,
   });
 }

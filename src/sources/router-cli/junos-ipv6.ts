@@ -47,6 +47,7 @@ export function parseJunosIpv6(output: string): ParseResult {
     isHeader: (line) => HEADER.test(line),
     isChrome,
     command: COMMAND,
+    rowKind: "a neighbour row",
     wrappedAddresses: true,
   });
 }

@@ -25,6 +25,8 @@ export interface TableOptions {
   isChrome?: (line: string) => boolean;
   /** The command whose output this is, for the strict error message. */
   command?: string;
+  /** What a row is, for that message (default "an ARP row"). */
+  rowKind?: string;
   /**
    * NX-OS and Junos print an IPv6 address too long for its column alone on a line and the
    * rest of the row, indented, on the next: such a pair is one row (numbered by its first line).
@@ -64,7 +66,7 @@ export function parseTable(output: string, parseRow: RowParser, options: TableOp
     if (!isRow(toks)) {
       if (opts.isChrome && !opts.isChrome(line)) {
         const what = opts.command ? `\`${opts.command}\` output` : "this platform's ARP table";
-        result.errors.push(rowError(i + 1, line, `neither an ARP row nor a header or footer of ${what}`));
+        result.errors.push(rowError(i + 1, line, `neither ${opts.rowKind ?? "an ARP row"} nor a header or footer of ${what}`));
       }
       continue;
     }

@@ -41,8 +41,10 @@ export interface SnmpAgentOptions {
   /** Which ARP tables to serve. */
   arpTables?: "both" | "ipNetToMedia" | "ipNetToPhysical";
   /**
-   * Mimic Debian's snmpd 5.9.3: ipNetToPhysicalTable keeps the first MAC it saw for an
-   * address (IPv6 ones too) while ipNetToMediaTable follows changes.
+   * Mimic Debian's snmpd 5.9.3: when an entry's MAC changes in place, ipNetToPhysicalTable
+   * takes only its first byte and keeps the rest of the MAC it first saw (IPv6 rows too), while
+   * ipNetToMediaTable follows. net-snmp's netsnmp_access_arp_entry_update copies
+   * sizeof(arp_physaddress_len) bytes, and that length is a u_char.
    */
   stalePhysicalTable?: boolean;
 }
@@ -348,7 +350,8 @@ export async function startSnmpAgent(
   const physicalTable = new SyncedTable(mib, "ipNetToPhysicalTable");
   const servesMedia = arpTables !== "ipNetToPhysical";
   const servesPhysical = arpTables !== "ipNetToMedia";
-  const firstMacs = new Map<string, Buffer>();
+  /** What the physical table shows per address when it mimics snmpd 5.9.3. */
+  const shownMacs = new Map<string, Buffer>();
 
   // Background rows never change: added once, outside the synced sets.
   if (background > 0) {
@@ -427,8 +430,10 @@ export async function startSnmpAgent(
       if (!(isIpv4(ip) || isIpv6(ip)) || !mac) continue;
       const type = e.static ? ARP_TYPE.static : ARP_TYPE.dynamic;
       if (isIpv4(ip)) media.push(mediaRow(r.ifIndex, ip, mac, type));
-      if (!firstMacs.has(ip)) firstMacs.set(ip, mac);
-      physical.push(physicalRow(r.ifIndex, ip, opts.stalePhysicalTable ? firstMacs.get(ip)! : mac, type, 0));
+      const seen = shownMacs.get(ip);
+      const shown = seen ? Buffer.concat([mac.subarray(0, 1), seen.subarray(1)]) : mac;
+      shownMacs.set(ip, shown);
+      physical.push(physicalRow(r.ifIndex, ip, opts.stalePhysicalTable ? shown : mac, type, 0));
     }
     mediaTable.sync(servesMedia ? media : []);
     physicalTable.sync(servesPhysical ? physical : []);

@@ -17,7 +17,7 @@ import {
   parseCiscoNxosIpv6,
   parseJunosIpv6,
   parseLinux,
-  PLATFORMS,
+  platform,
   PLATFORM_NAMES,
   type CliArpEntry,
   type CliParser,
@@ -380,7 +380,7 @@ describe("generated neighbour tables parse back to exactly their complete rows, 
 describe("the platform table's IPv6 rows", () => {
   it("names the IPv6 command of the five platforms that have one, and says what to do on the others", () => {
     expect(IPV6_PLATFORMS).toEqual(["linux", "cisco-ios", "arista-eos", "cisco-nxos", "junos"]);
-    expect(Object.fromEntries(IPV6_PLATFORMS.map((n) => [n, PLATFORMS[n].ipv6!.command]))).toEqual({
+    expect(Object.fromEntries(IPV6_PLATFORMS.map((n) => [n, platform(n).ipv6!.command]))).toEqual({
       linux: "ip -6 -j neigh",
       "cisco-ios": "show ipv6 neighbors",
       "arista-eos": "show ipv6 neighbors",

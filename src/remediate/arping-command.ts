@@ -28,19 +28,24 @@ export function garpCommands(vip: string, iface: string, mode: GarpMode, count: 
   if (!isIpv4(vip)) {
     throw new Error(`refusing to build arping command: VIP ${vip} is IPv6, which ARP cannot announce (IPv6 VIPs are announced with ndptool)`);
   }
-  if (typeof iface !== "string" || !isInterfaceName(iface)) {
-    throw new Error(
-      `refusing to build arping command: interface ${JSON.stringify(iface)} is not a valid interface name ` +
-        `(letters, digits, _ . @ -; at most 15 characters): fix the node's interface in the config`,
-    );
-  }
-  if (!Number.isInteger(count) || count < 1 || count > MAX_GARP_COUNT) {
-    throw new Error(`refusing to build arping command: count ${String(count)} must be an integer from 1 to ${MAX_GARP_COUNT}`);
-  }
+  checkInterfaceAndCount("arping", iface, count);
   const flags: string[] =
     mode === "both" ? ["-A", "-U"] : mode === "reply" ? ["-A"] : mode === "request" ? ["-U"] : [];
   if (flags.length === 0) {
     throw new Error(`refusing to build arping command: garp mode ${JSON.stringify(mode)} must be both, reply or request`);
   }
   return flags.map((f) => `arping -c ${count} ${f} -I ${iface} ${vip}`);
+}
+
+/** The interface and count checks every announcement command shares (arping, ndptool). */
+export function checkInterfaceAndCount(tool: string, iface: string, count: number): void {
+  if (typeof iface !== "string" || !isInterfaceName(iface)) {
+    throw new Error(
+      `refusing to build ${tool} command: interface ${JSON.stringify(iface)} is not a valid interface name ` +
+        `(letters, digits, _ . @ -; at most 15 characters): fix the node's interface in the config`,
+    );
+  }
+  if (!Number.isInteger(count) || count < 1 || count > MAX_GARP_COUNT) {
+    throw new Error(`refusing to build ${tool} command: count ${String(count)} must be an integer from 1 to ${MAX_GARP_COUNT}`);
+  }
 }

@@ -8,8 +8,8 @@
 // link-layer address, override flag set, solicited flag clear (-U sets both; there is no other
 // override flag). It sends exactly one packet and returns; it does not check that the node holds
 // the VIP, so that rule is the planner's (model/plan.ts), as for arping.
-import { isInterfaceName, isIpv6, normalizeIp } from "../model/net.js";
-import { MAX_GARP_COUNT } from "./arping-command.js";
+import { isIpv6, normalizeIp } from "../model/net.js";
+import { checkInterfaceAndCount } from "./arping-command.js";
 
 export const NDPTOOL = {
   tool: "ndptool",
@@ -23,14 +23,6 @@ export function naCommands(vip: string, iface: string, count: number): string[] 
   if (typeof vip !== "string" || !isIpv6(vip) || normalizeIp(vip) !== vip || !/^[0-9a-f:]+$/.test(vip)) {
     throw new Error(`refusing to build ndptool command: VIP ${JSON.stringify(vip)} is not an IPv6 address in RFC 5952 form`);
   }
-  if (typeof iface !== "string" || !isInterfaceName(iface)) {
-    throw new Error(
-      `refusing to build ndptool command: interface ${JSON.stringify(iface)} is not a valid interface name ` +
-        `(letters, digits, _ . @ -; at most 15 characters): fix the node's interface in the config`,
-    );
-  }
-  if (!Number.isInteger(count) || count < 1 || count > MAX_GARP_COUNT) {
-    throw new Error(`refusing to build ndptool command: count ${String(count)} must be an integer from 1 to ${MAX_GARP_COUNT}`);
-  }
+  checkInterfaceAndCount("ndptool", iface, count);
   return Array.from({ length: count }, () => `ndptool send -t na -U -i ${iface} -T ${vip}`);
 }

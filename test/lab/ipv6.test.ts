@@ -5,7 +5,6 @@
 // segment is balanced with a GARP and an NA. Ground truth is the router's kernel
 // (`ip -n ROUTER -6 neigh`), never the exporter's word. Needs root; in CI a missing tool fails.
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +17,7 @@ import { BASE_TOOLS, CLIENT_TOOLS, IPV6_TOOLS, missingTools } from "../../lab/to
 import { pollUntil } from "../../lab/wait.js";
 import { loadConfigFile } from "../../src/config/load.js";
 import { ipv6ToBytes } from "../../src/model/net.js";
-import { pick, startExporter, value, type RunningExporter, type Sample } from "./exporter-harness.js";
+import { LabSession, pick, value, type RunningExporter, type Sample } from "./exporter-harness.js";
 
 const CI = process.env.CI === "true";
 const isRoot = process.getuid?.() === 0;
@@ -28,9 +27,8 @@ const why = !isRoot ? "not root" : `missing ${missing.join(", ")}`;
 const TIMEOUT = 180_000;
 const ROUTER = "lab-router-ssh"; // the labs with IPv6 VIPs read the router over SSH (docs/lab.md)
 
-const labs: Lab[] = [];
-const exporters: RunningExporter[] = [];
 let subnet: LabSubnet = "203.0.113.0/24";
+const session = new LabSession("v6", { subnetWaitMs: 150_000 });
 
 beforeAll(async () => {
   if (!canRun) return;
@@ -44,24 +42,9 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterEach(async () => {
-  for (const e of exporters.splice(0)) await e.close().catch(() => {});
-  const errors: string[] = [];
-  for (const l of labs.splice(0)) await l.down().catch((err: Error) => errors.push(err.message));
-  if (errors.length) throw new Error(`lab teardown failed: ${errors.join("; ")}`);
-}, 60_000);
-
-async function lab(opts: LabOptions): Promise<Lab> {
-  const l = await startLab({ prefix: `v6-${randomBytes(3).toString("hex")}`, subnet, subnetWaitMs: 150_000, ownedByProcess: true, ...opts });
-  labs.push(l);
-  return l;
-}
-
-async function exporter(l: Lab): Promise<RunningExporter> {
-  const e = await startExporter(l.configFile);
-  exporters.push(e);
-  return e;
-}
+afterEach(() => session.teardown(), 60_000);
+const lab = (opts: LabOptions): Promise<Lab> => session.lab({ subnet, ...opts });
+const exporter = (l: Lab): Promise<RunningExporter> => session.exporter(l);
 
 function sh(argv: string[], timeoutMs = 15_000): Promise<string> {
   return new Promise((resolve, reject) => {

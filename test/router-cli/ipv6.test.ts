@@ -1,13 +1,11 @@
 // IPv6 neighbour tables over the router CLIs: fixtures parsed to exactly the entries they show,
 // the same error rules as the ARP parsers, properties (garbage never throws or invents an
-// entry, generated tables parse back), the platform table's IPv6 rows, and a dual-stack router
-// read over SSH running both commands.
+// entry, generated tables parse back) and the platform table's IPv6 rows. A dual-stack router
+// read over SSH is in ssh-router.test.ts.
 import fc from "fast-check";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { RouterPlatform, SshRouterConfig } from "../../src/config/types.js";
-import { silentLogger } from "../../src/log.js";
 import { ipv6Groups, normalizeIp, normalizeMac } from "../../src/model/net.js";
 import {
   IPV6_PLATFORMS,
@@ -24,11 +22,7 @@ import {
   type ParseResult,
 } from "../../src/sources/router-cli/index.js";
 import { readNeighGet, readRouteGet } from "../../src/sources/router-cli/linux-neigh-get.js";
-import { SshConnection } from "../../src/sources/ssh/connection.js";
-import { createSshRouterSource } from "../../src/sources/ssh-router.js";
-import type { RouterSource } from "../../src/sources/types.js";
 import { reach } from "../helpers/reach.js";
-import { startCliServer, type CliReply, type CliServer } from "./cli-server.js";
 import { e, fixture, N1, N2, N3 } from "./fixtures.js";
 
 const P = "2001:db8:0:1::";
@@ -391,76 +385,5 @@ describe("the platform table's IPv6 rows", () => {
     expect(ipv6Problem("fortios")).toBe(
       'platform "fortios" has no IPv6 neighbour reader yet (linux, cisco-ios, arista-eos, cisco-nxos, junos have one): read this router over SNMP (ipNetToPhysicalTable), or keep its VIPs IPv4',
     );
-  });
-});
-
-describe("a dual-stack router over SSH", () => {
-  let reply: (command: string) => CliReply = () => ({ stdout: "" });
-  let server: CliServer;
-  const sources: RouterSource[] = [];
-  beforeAll(async () => {
-    server = await startCliServer((command) => reply(command));
-  });
-  afterEach(async () => {
-    await Promise.all(sources.splice(0).map((s) => s.close()));
-    server.commands.length = 0;
-  });
-  afterAll(async () => {
-    await server.close();
-  });
-
-  function source(platform: RouterPlatform, extra: Partial<SshRouterConfig> = {}): RouterSource {
-    const c: SshRouterConfig = { type: "ssh", name: "core-s1", host: server.host, port: server.port, platform, ssh: server.settings, timeoutMs: 5000, ...extra };
-    const runner = new SshConnection({ name: c.name, host: c.host, port: c.port, settings: { ...c.ssh, timeoutMs: c.timeoutMs }, log: silentLogger() });
-    const s = createSshRouterSource(c, runner, silentLogger());
-    sources.push(s);
-    return s;
-  }
-
-  const TABLES: Record<string, string> = {
-    "show ip arp": "cisco-ios-core.txt",
-    "show ipv6 neighbors": "cisco-ios-show-ipv6-neighbors.txt",
-    "show ipv6 neighbor": "cisco-nxos-show-ipv6-neighbor.txt",
-    "show ipv6 neighbor vrf PROD": "cisco-nxos-show-ipv6-neighbor.txt",
-    "show ip arp detail vrf all": "cisco-nxos-detail-vrf-all.txt",
-  };
-
-  it("runs the ARP command for the IPv4 VIPs and the IPv6 command for the IPv6 ones, entries in VIP order", async () => {
-    reply = (command) => (TABLES[command] ? { stdout: fixture(TABLES[command]!) } : { code: 1, stderr: "% Invalid input" });
-    const reading = await source("cisco-ios").read([v("101"), "192.0.2.101", v("102"), "192.0.2.102", v("104")]);
-    expect(server.commands).toEqual(["show ip arp", "show ipv6 neighbors"]);
-    expect(reading.entries).toEqual([
-      { vip: v("101"), mac: N1, static: false, interface: "Gi0/0/1" },
-      { vip: "192.0.2.101", mac: N1, static: false, interface: "GigabitEthernet0/0/1" },
-      { vip: v("102"), mac: N3, static: false, interface: "Gi0/0/1" },
-      { vip: "192.0.2.102", mac: N3, static: false, interface: "GigabitEthernet0/0/1" },
-    ]);
-  });
-
-  it("IPv6 VIPs alone run the IPv6 command alone; a command override replaces the ARP command only", async () => {
-    reply = (command) => ({ stdout: fixture(TABLES[command] ?? "cisco-ios-core.txt") });
-    expect((await source("cisco-ios").read([v("103")])).entries.map((x) => x.mac)).toEqual([N3]);
-    expect(server.commands).toEqual(["show ipv6 neighbors"]);
-    server.commands.length = 0;
-    await source("cisco-ios", { command: "show ip arp vrf PROD" }).read(["192.0.2.101", v("103")]);
-    expect(server.commands).toEqual(["show ip arp vrf PROD", "show ipv6 neighbors"]);
-  });
-
-  it("vrf: selects the IPv6 table by name where the platform can (NX-OS)", async () => {
-    reply = (command) => (TABLES[command] ? { stdout: fixture(TABLES[command]!).replace("for VRF default", "for VRF PROD") } : { code: 1, stderr: "% Invalid command" });
-    const reading = await source("cisco-nxos", { vrf: "PROD" }).read([v("101")]);
-    expect(server.commands).toEqual(["show ipv6 neighbor vrf PROD"]);
-    expect(reading.entries).toEqual([{ vip: v("101"), mac: N1, static: false, interface: "Vlan100" }]);
-  });
-
-  it("an unparseable IPv6 table fails the read naming its command and line", async () => {
-    reply = (command) => ({ stdout: command === "show ipv6 neighbors" ? fixture("cisco-ios-core.txt") : fixture("cisco-ios-core.txt") });
-    await expect(source("cisco-ios").read([v("101")])).rejects.toThrow(/cannot parse `show ipv6 neighbors` output from core-s1, line \d+: .* check that platform "cisco-ios" matches the router/);
-  });
-
-  it("a platform without an IPv6 reader refuses IPv6 VIPs, saying what to do", async () => {
-    reply = () => ({ stdout: "" });
-    await expect(source("fortios").read([v("101")])).rejects.toThrow(/router core-s1: platform "fortios" has no IPv6 neighbour reader yet .*read this router over SNMP/);
-    expect(server.commands).toEqual([]);
   });
 });

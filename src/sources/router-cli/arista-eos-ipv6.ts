@@ -6,8 +6,8 @@
 //   fe80::5200:ff:fed7:ee0b                   0:44:17 5000.00d7.ee0b  Et1
 // As in `show ip arp`, the interface may be "Vlan100, Ethernet1" and a "VRF: NAME" line may
 // open the table; age "N/A" or "-" marks a static entry. State INCMP is no entry.
-import { entry, isAge, isCommonChrome, looksIpv6, readIpv6, readMac } from "./common.js";
-import { parseTable, type RowContext, type RowOutcome } from "./table.js";
+import { entry, isAge, isCommonChrome, readIpv6, readMac } from "./common.js";
+import { neighbourTable, parseTable, type RowContext, type RowOutcome } from "./table.js";
 import type { ParseResult } from "./types.js";
 
 const COMMAND = "show ipv6 neighbors";
@@ -34,11 +34,5 @@ function parseRow(toks: string[], vrf: string | undefined, ctx: RowContext): Row
 }
 
 export function parseAristaEosIpv6(output: string): ParseResult {
-  return parseTable(output, parseRow, {
-    isRow: (toks) => toks[0] !== undefined && looksIpv6(toks[0]),
-    isHeader: (line) => HEADER.test(line),
-    isChrome: isCommonChrome,
-    command: COMMAND,
-    rowKind: "a neighbour row",
-  });
+  return parseTable(output, parseRow, neighbourTable({ command: COMMAND, header: HEADER, isChrome: isCommonChrome }));
 }

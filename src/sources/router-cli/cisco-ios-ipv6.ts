@@ -6,8 +6,8 @@
 //   FE80::F816:3EFF:FEFF:9C8                    1 fa16.3eff.09c8  STALE Gi2
 // Age "-" marks a static entry. States: INCMP (no entry yet), REACH, STALE, DELAY, PROBE;
 // "????" (unknown) is unreadable, never "no entry".
-import { entry, isAge, isCommonChrome, looksIpv6, readIpv6, readMac } from "./common.js";
-import { parseTable, type RowOutcome } from "./table.js";
+import { entry, isAge, isCommonChrome, readIpv6, readMac } from "./common.js";
+import { neighbourTable, parseTable, type RowOutcome } from "./table.js";
 import type { ParseResult } from "./types.js";
 
 const COMMAND = "show ipv6 neighbors";
@@ -31,11 +31,5 @@ function parseRow(toks: string[], vrf: string | undefined): RowOutcome {
 }
 
 export function parseCiscoIosIpv6(output: string): ParseResult {
-  return parseTable(output, parseRow, {
-    isRow: (toks) => toks[0] !== undefined && looksIpv6(toks[0]),
-    isHeader: (line) => HEADER.test(line),
-    isChrome: isCommonChrome,
-    command: COMMAND,
-    rowKind: "a neighbour row",
-  });
+  return parseTable(output, parseRow, neighbourTable({ command: COMMAND, header: HEADER, isChrome: isCommonChrome }));
 }

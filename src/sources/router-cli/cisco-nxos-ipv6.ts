@@ -12,8 +12,8 @@
 // An address too long for its column is printed alone, the rest of the row on the next line.
 // Source "static" (or age "-") marks a static entry; flag # (glean-throttled, MAC
 // 0000.0000.0000) and D (drop adjacency) are no entry; G, R, CP, PS, RO, CC are.
-import { entry, isAge, isCommonChrome, looksIpv6, readIpv6, readMac } from "./common.js";
-import { parseTable, type RowOutcome } from "./table.js";
+import { entry, isAge, isCommonChrome, readIpv6, readMac } from "./common.js";
+import { neighbourTable, parseTable, type RowOutcome } from "./table.js";
 import type { ParseResult } from "./types.js";
 
 const COMMAND = "show ipv6 neighbor";
@@ -46,12 +46,5 @@ function isChrome(line: string): boolean {
 }
 
 export function parseCiscoNxosIpv6(output: string): ParseResult {
-  return parseTable(output, parseRow, {
-    isRow: (toks) => toks[0] !== undefined && looksIpv6(toks[0]),
-    isHeader: (line) => HEADER.test(line),
-    isChrome,
-    command: COMMAND,
-    rowKind: "a neighbour row",
-    wrappedAddresses: true,
-  });
+  return parseTable(output, parseRow, neighbourTable({ command: COMMAND, header: HEADER, isChrome, wrappedAddresses: true }));
 }

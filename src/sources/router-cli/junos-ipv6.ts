@@ -8,8 +8,8 @@
 // An address longer than its column is printed alone, the rest of the row on the next line.
 // States reachable, stale, delay, probe and up are entries (permanent ones static);
 // incomplete, unreachable and down, and the link-layer address "none", are not.
-import { entry, isCommonChrome, looksIpv6, readIpv6, readMac } from "./common.js";
-import { parseTable, type RowOutcome } from "./table.js";
+import { entry, isCommonChrome, readIpv6, readMac } from "./common.js";
+import { neighbourTable, parseTable, type RowOutcome } from "./table.js";
 import type { ParseResult } from "./types.js";
 
 const COMMAND = "show ipv6 neighbors";
@@ -42,12 +42,5 @@ function isChrome(line: string): boolean {
 }
 
 export function parseJunosIpv6(output: string): ParseResult {
-  return parseTable(output, parseRow, {
-    isRow: (toks) => toks[0] !== undefined && looksIpv6(toks[0]),
-    isHeader: (line) => HEADER.test(line),
-    isChrome,
-    command: COMMAND,
-    rowKind: "a neighbour row",
-    wrappedAddresses: true,
-  });
+  return parseTable(output, parseRow, neighbourTable({ command: COMMAND, header: HEADER, isChrome, wrappedAddresses: true }));
 }

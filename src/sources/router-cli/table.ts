@@ -89,3 +89,18 @@ function isLoneAddress(line: string): boolean {
   const toks = tokens(line);
   return toks.length === 1 && looksIpv6(toks[0]!) && /^\S/.test(line);
 }
+
+/**
+ * The options of an IPv6 neighbour table: rows start with an address, the column header is
+ * remembered, and any other line that is not the platform's chrome is an error.
+ */
+export function neighbourTable(o: { command: string; header: RegExp; isChrome: (line: string) => boolean; wrappedAddresses?: boolean }): TableOptions {
+  return {
+    isRow: (toks) => toks[0] !== undefined && looksIpv6(toks[0]),
+    isHeader: (line) => o.header.test(line),
+    isChrome: o.isChrome,
+    command: o.command,
+    rowKind: "a neighbour row",
+    ...(o.wrappedAddresses ? { wrappedAddresses: true } : {}),
+  };
+}

@@ -1,6 +1,6 @@
-// Runs plan actions: arping (IPv4 VIPs) or ndptool (IPv6 VIPs) over each target node's SSH connection. Actions on different
-// nodes run in parallel; actions on one node run one after another (one SSH channel, and
-// bursts from one NIC should not interleave).
+// Runs plan actions: arping (IPv4 VIPs) or ndptool (IPv6 VIPs) over each target node's SSH
+// connection. Actions on different nodes run in parallel; actions on one node run one after
+// another (one SSH channel, and bursts from one NIC should not interleave).
 import type { Logger } from "../log.js";
 import type { Config } from "../config/types.js";
 import type { CommandRunner, GarpAction } from "../model/types.js";

@@ -1,6 +1,6 @@
 // The simulated L2 segment: nodes with MACs and held VIPs, routers with ARP and IPv6
-// neighbour tables, and GARP and unsolicited NA semantics as Linux implements them. Pure in-memory state; the SNMP agent and the
-// SSH servers in src/sim/ are views onto it.
+// neighbour tables, and GARP and unsolicited NA semantics as Linux implements them. Pure
+// in-memory state; the SNMP agent and the SSH servers in src/sim/ are views onto it.
 import type { Mac } from "../model/types.js";
 import type { SnmpFault } from "./snmp-faults.js";
 

@@ -1,8 +1,9 @@
 // A real SNMP agent (net-snmp, UDP on 127.0.0.1) acting as one router of a SimSegment: IPv4
 // entries in ipNetToMediaTable and ipNetToPhysicalTable, IPv6 ones in ipNetToPhysicalTable only,
-// as IP-MIB has it (and as Debian's snmpd serves a Linux kernel's). Its MIB rows are refreshed from the segment's live state before each request is processed, so
-// a GARP applied to the segment shows on the very next read. A dgram wrapper handed to
-// net-snmp gives us that per-request hook, the request count and the "router down" switch.
+// as IP-MIB has it (and as Debian's snmpd serves a Linux kernel's). Its MIB rows are refreshed
+// from the segment's live state before each request is processed, so a GARP applied to the
+// segment shows on the very next read. A dgram wrapper handed to net-snmp gives us that
+// per-request hook, the request count and the "router down" switch.
 import dgram from "node:dgram";
 import { once } from "node:events";
 import snmp from "net-snmp";

@@ -1,10 +1,9 @@
 // Router ARP and IPv6 neighbour entries for the VIPs over SNMP (IP-MIB). The cost of a read does
 // not depend on the size of the router's table: after a one-time discovery (which interface
-// faces each VIP, which table to read: IPv6 VIPs always ipNetToPhysicalTable) one GET fetches
-// exactly the VIP rows. Walking the table is the
-// fallback for VIPs that discovery cannot place. Every answer is read with its meaning: a
-// table outside the agent's view or an answer to other OIDs fails the read (SnmpViewError,
-// SnmpMalformedError); only noSuchInstance means "no entry".
+// faces each VIP, which table to read: IPv6 VIPs always ipNetToPhysicalTable) one GET per table
+// fetches exactly the VIP rows. Walking the table is the fallback for VIPs that discovery cannot
+// place. Every answer is read with its meaning: a table outside the agent's view or an answer to
+// other OIDs fails the read (SnmpViewError, SnmpMalformedError); only noSuchInstance means "no entry".
 import type { SnmpRouterConfig } from "../../config/types.js";
 import type { Logger } from "../../log.js";
 import type { ArpEntry, RouterReading, UnreadableEntry } from "../../model/types.js";

@@ -1,9 +1,15 @@
 // The exporter config the lab writes for itself (DESIGN.md contract): the router twice (SNMP
-// and SSH `ip -j neigh`), every node over SSH, the lab's key, known_hosts and token.
+// and SSH `ip -j neigh`), every node over SSH, the lab's key, known_hosts and token. With IPv6
+// VIPs the router is read over SSH only: Debian's snmpd 5.9.3 keeps the old MAC of an IPv6
+// neighbour the kernel updated in place (docs/lab.md), so its view of them would be wrong after
+// every repair, and ipNetToPhysicalTable is the only IP-MIB table with IPv6 rows.
 import { stringify } from "yaml";
+import type { LabFamily } from "./addressing.js";
 
 export interface ExporterConfigInput {
   vips: readonly string[];
+  /** Default ipv4. */
+  family?: LabFamily;
   nodes: readonly { name: string; address: string }[];
   router: { address: string };
   community: string;
@@ -16,21 +22,22 @@ export const SNMP_ROUTER_NAME = "lab-router";
 export const SSH_ROUTER_NAME = "lab-router-ssh";
 
 export function exporterConfig(c: ExporterConfigInput): string {
+  const snmpRouter = {
+    name: SNMP_ROUTER_NAME,
+    type: "snmp",
+    address: c.router.address,
+    community: c.community,
+    // net-snmp 5.9.3 serves stale/mixed MACs in ipNetToPhysicalTable (4.35) after an
+    // entry changes; ipNetToMediaTable (4.22) follows the kernel.
+    table: "ipNetToMedia",
+    // Generous for a loaded 2-core CI machine; an answer takes milliseconds here.
+    timeout: "5s",
+  };
   const doc = {
     vips: [...c.vips],
     nodes: c.nodes.map((n) => ({ name: n.name, address: n.address, interface: "eth0" })),
     routers: [
-      {
-        name: SNMP_ROUTER_NAME,
-        type: "snmp",
-        address: c.router.address,
-        community: c.community,
-        // net-snmp 5.9.3 serves stale/mixed MACs in ipNetToPhysicalTable (4.35) after an
-        // entry changes; ipNetToMediaTable (4.22) follows the kernel.
-        table: "ipNetToMedia",
-        // Generous for a loaded 2-core CI machine; an answer takes milliseconds here.
-        timeout: "5s",
-      },
+      ...((c.family ?? "ipv4") === "ipv4" ? [snmpRouter] : []),
       { name: SSH_ROUTER_NAME, type: "ssh", platform: "linux", address: c.router.address },
     ],
     ssh: {

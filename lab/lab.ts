@@ -1,18 +1,20 @@
-// A real network lab in network namespaces: one Linux bridge, a router (kernel ARP table,
-// Debian snmpd, OpenSSH), N infra nodes (OpenSSH, arping, VIPs static or by keepalived),
-// a rogue host that is no configured node, and a veth leg from the host so the exporter,
-// running normally on the host, reaches them all. Needs root. See docs/lab.md.
+// A real network lab in network namespaces: one Linux bridge, a router (kernel ARP table and
+// IPv6 neighbour cache, Debian snmpd, OpenSSH), N infra nodes (OpenSSH, arping, ndptool, VIPs
+// static or by keepalived), a rogue host that is no configured node, and a veth leg from the
+// host so the exporter, running normally on the host, reaches them all over IPv4. With IPv6
+// VIPs the segment also runs IPv6 in the lab's /64; the host leg never does. Needs root. See
+// docs/lab.md.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LabPlan, type LabPlanNode, type LabSubnet, isLabSubnet, planLab } from "./addressing.js";
+import { type LabFamily, type LabPlan, type LabPlanNode, type LabSubnet, LAB_FAMILIES, isLabSubnet, planLab } from "./addressing.js";
 import { inNs, run, runIgnoring } from "./exec.js";
 import { exporterConfig } from "./exporter-config.js";
 import { type KeepalivedNode, type KeepalivedProcs, masterIndex, startKeepalived } from "./keepalived.js";
 import {
   addAddress, addBridge, addNamespace, addressesFromIpAddr, attach, hostRouteDev, linkExists,
-  listNamespaces, neighForVips, readSysctl, setLink, subnetConflicts, sysctl,
+  listNamespaces, neighForVips, readSysctl, routeIn, setLink, subnetConflicts, sysctl,
 } from "./netns.js";
 import { isAlive, signal, track, type TrackedProcess } from "./procs.js";
 import { sweepNetns } from "./ns-procs.js";
@@ -21,9 +23,9 @@ import { generateKey, prepareSshd, startSshd, type SshdSite } from "./sshd.js";
 import { type LabState, isRegistered, loadState, newState, register, saveState } from "./state.js";
 import { withSubnetLock } from "./subnet-lock.js";
 import { stopTree, teardown } from "./teardown.js";
-import { BASE_TOOLS, KEEPALIVED_TOOLS, TOOL_PACKAGES, missingTools } from "./tools.js";
+import { BASE_TOOLS, IPV6_TOOLS, KEEPALIVED_TOOLS, TOOL_PACKAGES, missingTools } from "./tools.js";
 import { pollUntil } from "./wait.js";
-import { isIpv4 } from "../src/model/net.js";
+import { isIpv4, isIpv6, normalizeIp } from "../src/model/net.js";
 
 export type VipMode = "static" | "keepalived";
 export type GarpForm = "request" | "reply";
@@ -33,8 +35,10 @@ export interface LabOptions {
   /** Infra nodes (default 3). */
   nodes?: number;
   vipMode?: VipMode;
-  /** VIPs .101, .102, ... (default 3). */
+  /** VIPs .101, .102, ... (default 3) of each family the lab has. */
   vips?: number;
+  /** IPv4 VIPs (default), IPv6 VIPs in the lab's /64, or both (dual stack). */
+  family?: LabFamily;
   /** The router's net.ipv4.conf.*.arp_accept (default 0, the Linux default). */
   arpAccept?: 0 | 1 | 2;
   /** Namespace name prefix, unique per lab (default "vae-" + 6 hex digits). */
@@ -60,6 +64,8 @@ export interface LabHost {
   name: string;
   ns: string;
   address: string;
+  /** Its IPv6 address in the lab's /64, when the lab has IPv6. */
+  address6?: string;
   mac: string;
 }
 
@@ -82,12 +88,18 @@ export interface Lab {
   /** A namespace on the segment that is no configured node. */
   rogue: LabHost;
   nodes: LabHost[];
+  /** Every VIP: the IPv4 ones, then the IPv6 ones (RFC 5952 form). */
   vips: string[];
+  vips4: string[];
+  vips6: string[];
+  family: LabFamily;
+  /** The lab's IPv6 /64; null without IPv6. */
+  prefix6: string | null;
   /** Runs argv (no shell) inside one of the lab's namespaces; resolves with stdout. */
   exec(ns: string, argv: readonly string[], opts?: { timeoutMs?: number }): Promise<string>;
-  /** VIP -> MAC in the router's kernel ARP table (`ip -j neigh`), null when absent/failed. */
+  /** VIP -> MAC in the router's kernel ARP table and IPv6 neighbour cache (`ip -j neigh`), null when absent/failed. */
   routerNeigh(): Promise<Record<string, string | null>>;
-  /** IPv4 addresses on a node's eth0. */
+  /** IPv4 and global IPv6 addresses on a node's eth0. */
   nodeAddresses(name: string): Promise<string[]>;
   /** VIP -> names of the nodes that have it on eth0. */
   vipHolders(): Promise<Record<string, string[]>>;
@@ -98,6 +110,10 @@ export interface Lab {
   setArpAccept(value: 0 | 1 | 2): Promise<void>;
   /** The router's current net.ipv4.conf.eth0.arp_accept. */
   routerArpAccept(): Promise<number>;
+  /** The router's net.ipv6.conf.eth0.accept_untracked_na (on: 1, with forwarding, which the kernel requires for it). */
+  setAcceptUntrackedNa(on: boolean): Promise<void>;
+  /** Removes an IPv6 VIP from a node's eth0 (the node stops holding it). */
+  dropVip(name: string, vip: string): Promise<void>;
   /**
    * "Reboot", first half: sshd, its sessions and every other process in the node's namespace
    * (keepalived excepted) stopped, then eth0 down. Resolves once none of them is left.
@@ -109,11 +125,19 @@ export interface Lab {
   garp(name: string, vip: string, form?: GarpForm): Promise<void>;
   /** The rogue namespace sends a gratuitous ARP for vip with its own MAC. */
   rogueGarp(vip: string, form?: GarpForm): Promise<void>;
+  /** An unsolicited neighbour advertisement (override flag) for an IPv6 vip with the node's MAC: ndptool send -t na -U. */
+  na(name: string, vip: string): Promise<void>;
+  /** The rogue namespace sends one for an IPv6 vip with its own MAC. */
+  rogueNa(vip: string): Promise<void>;
   /** Stops a node's keepalived (SIGTERM: releases its VIPs; SIGKILL: a crash, VIPs stay). */
   killKeepalived(name: string, sig?: "SIGTERM" | "SIGKILL"): Promise<void>;
   /** Starts a node's keepalived again after killKeepalived. */
   restartKeepalived(name: string): Promise<void>;
-  /** Throws unless the host reaches the lab subnet through the lab's own leg. */
+  /**
+   * Throws unless the host reaches the lab subnet through the lab's own leg, and, with IPv6, the
+   * leg carries no IPv6 (the host never sends it there) while the router reaches every IPv6
+   * address of the lab through its eth0.
+   */
   checkHostRoute(): Promise<void>;
   /** Removes namespaces, veths, processes and files. Idempotent. */
   down(): Promise<void>;
@@ -124,11 +148,14 @@ export class LabRefused extends Error {
   override name = "LabRefused";
 }
 
-function checkPrerequisites(mode: VipMode): void {
+function checkPrerequisites(mode: VipMode, family: LabFamily): void {
   if (process.getuid?.() !== 0) {
     throw new LabRefused("the lab needs root (it creates network namespaces): run it with sudo");
   }
-  const missing = missingTools(mode === "keepalived" ? [...BASE_TOOLS, ...KEEPALIVED_TOOLS] : BASE_TOOLS);
+  if (mode === "keepalived" && family !== "ipv4") {
+    throw new LabRefused("keepalived mode has IPv4 VIPs only: use static mode (--mode static) for IPv6 or dual-stack VIPs");
+  }
+  const missing = missingTools([...BASE_TOOLS, ...(mode === "keepalived" ? KEEPALIVED_TOOLS : []), ...(family !== "ipv4" ? IPV6_TOOLS : [])]);
   if (missing.length) {
     throw new LabRefused(`the lab needs ${missing.join(", ")}: install them (Debian: apt-get install ${TOOL_PACKAGES})`);
   }
@@ -152,8 +179,10 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   const arpAccept = opts.arpAccept ?? 0;
   if (![0, 1, 2].includes(arpAccept)) throw new LabRefused("arpAccept must be 0, 1 or 2");
   const prefix = opts.prefix ?? `vae-${randomBytes(3).toString("hex")}`;
-  const plan = planLab(prefix, subnet, opts.nodes ?? 3, opts.vips ?? 3);
-  checkPrerequisites(mode);
+  const family = opts.family ?? "ipv4";
+  if (!(LAB_FAMILIES as readonly string[]).includes(family)) throw new LabRefused(`family must be ${LAB_FAMILIES.join(", ")}, not ${String(family)}`);
+  const plan = planLab(prefix, subnet, opts.nodes ?? 3, opts.vips ?? 3, family);
+  checkPrerequisites(mode, family);
 
   const taken = (await listNamespaces()).filter((ns) => ns.startsWith(`${prefix}-`));
   if (taken.length || isRegistered(prefix) || (await linkExists(plan.hostLeg))) {
@@ -209,7 +238,7 @@ export async function downLabAt(dir: string): Promise<boolean> {
   return true;
 }
 
-const toHost = (n: LabPlanNode): LabHost => ({ name: n.name, ns: n.ns, address: n.address, mac: n.mac });
+const toHost = (n: LabPlanNode): LabHost => ({ name: n.name, ns: n.ns, address: n.address, ...(n.address6 ? { address6: n.address6 } : {}), mac: n.mac });
 
 class LabImpl implements Lab {
   readonly dir: string;
@@ -227,6 +256,10 @@ class LabImpl implements Lab {
   readonly rogue: LabHost;
   readonly nodes: LabHost[];
   readonly vips: string[];
+  readonly vips4: string[];
+  readonly vips6: string[];
+  readonly family: LabFamily;
+  readonly prefix6: string | null;
   private readonly logDir: string;
   private readonly sites = new Map<string, SshdSite>();
   private readonly sshd = new Map<string, TrackedProcess>();
@@ -254,6 +287,10 @@ class LabImpl implements Lab {
     this.rogue = toHost(plan.rogue);
     this.nodes = plan.nodes.map(toHost);
     this.vips = [...plan.vips];
+    this.vips4 = [...plan.vips4];
+    this.vips6 = [...plan.vips6];
+    this.family = plan.family;
+    this.prefix6 = plan.prefix6;
   }
 
   // ---- building --------------------------------------------------------------------------
@@ -302,14 +339,28 @@ class LabImpl implements Lab {
     for (const key of ["all", "default"]) await sysctl(p.router.ns, `net.ipv4.conf.${key}.arp_accept`, arpAccept);
     // The rogue announces addresses it does not own (arping binds the VIP as source).
     await sysctl(p.rogue.ns, "net.ipv4.ip_nonlocal_bind", 1);
-    for (const site of [p.router, p.rogue, ...p.nodes]) {
+    const sites = [p.router, p.rogue, ...p.nodes];
+    if (p.prefix6) {
+      // IPv6 on, before eth0 exists (it takes the defaults): no duplicate address detection (every
+      // node holds every VIP on purpose, and nothing waits for DAD), no autoconfiguration.
+      for (const site of sites) {
+        for (const key of ["all", "default"]) {
+          for (const [k, v] of [["disable_ipv6", 0], ["accept_dad", 0], ["dad_transmits", 0], ["accept_ra", 0], ["autoconf", 0]] as const) {
+            await sysctl(site.ns, `net.ipv6.conf.${key}.${k}`, v);
+          }
+        }
+      }
+    }
+    for (const site of sites) {
       await attach(p.bridgeNs, site.port, site.ns, site.mac);
       await addAddress(site.ns, `${site.address}/${p.prefixLength}`);
+      if (site.address6) await addAddress(site.ns, `${site.address6}/64`, "eth0", { nodad: true });
     }
     await sysctl(p.router.ns, "net.ipv4.conf.eth0.arp_accept", arpAccept);
     if (this.mode === "static") {
       // Every node holds every VIP with Linux defaults (arp_ignore=0): all of them answer.
-      for (const n of p.nodes) for (const vip of p.vips) await addAddress(n.ns, `${vip}/32`);
+      for (const n of p.nodes) for (const vip of p.vips4) await addAddress(n.ns, `${vip}/32`);
+      for (const n of p.nodes) for (const vip of p.vips6) await addAddress(n.ns, `${vip}/128`, "eth0", { nodad: true });
     }
     for (const site of [p.router, p.rogue, ...p.nodes]) await setLink(site.ns, "eth0", "up");
 
@@ -324,6 +375,7 @@ class LabImpl implements Lab {
       this.configFile,
       exporterConfig({
         vips: p.vips,
+        family: p.family,
         nodes: p.nodes,
         router: p.router,
         community: this.community,
@@ -365,11 +417,26 @@ class LabImpl implements Lab {
   }
 
   async checkHostRoute(): Promise<void> {
-    for (const addr of [this.router.address, ...this.vips]) {
+    for (const addr of [this.router.address, ...this.vips4]) {
       const dev = await hostRouteDev(addr);
       if (dev !== this.hostLeg) {
         throw new LabRefused(`the host would reach ${addr} via ${dev ?? "nothing"}, not the lab leg ${this.hostLeg}: refusing to send anything`);
       }
+    }
+    if (!this.prefix6) return;
+    // The host's own IPv6 routes (a default route to the uplink, say) must never see lab traffic:
+    // IPv6 stays off on the leg, and only the namespaces speak it, on the bridge.
+    if ((await run(["sysctl", "-n", `net.ipv6.conf.${this.hostLeg}.disable_ipv6`])).trim() !== "1") {
+      throw new LabRefused(`IPv6 is on on the host leg ${this.hostLeg}: refusing to send anything (the host must not speak IPv6 into the lab)`);
+    }
+    for (const addr of [...this.nodes.map((n) => n.address6!), this.rogue.address6!, ...this.vips6]) await this.checkRoute6(this.router.ns, addr);
+  }
+
+  /** Throws unless namespace ns reaches an IPv6 address through its eth0 (a lab leg), not as its own. */
+  private async checkRoute6(ns: string, address: string): Promise<void> {
+    const r = await routeIn(ns, address);
+    if (r?.dev !== "eth0" || r.type !== "unicast") {
+      throw new LabRefused(`${ns} would reach ${address} via ${r ? `${r.type} ${r.dev}` : "nothing"}, not its lab leg eth0: refusing to send anything`);
     }
   }
 
@@ -451,8 +518,14 @@ class LabImpl implements Lab {
     return n;
   }
 
-  private checkVip(vip: string): void {
-    if (!isIpv4(vip)) throw new Error(`not an IPv4 address: ${JSON.stringify(vip)}`);
+  /** A VIP of this lab (the only addresses lab steps send to), in the lab's spelling. */
+  private checkVip(vip: string, family?: 4 | 6): string {
+    const v = isIpv4(vip) ? vip : isIpv6(vip) ? normalizeIp(vip)! : null;
+    if (v === null) throw new Error(`not an IP address: ${JSON.stringify(vip)}`);
+    if (family === 4 && !isIpv4(v)) throw new Error(`${v} is not an IPv4 address (arping is IPv4 only: use na() for IPv6 VIPs)`);
+    if (family === 6 && isIpv4(v)) throw new Error(`${v} is not an IPv6 address (use garp() for IPv4 VIPs)`);
+    if (isIpv6(v) && !this.vips6.includes(v)) throw new Error(`${v} is not an IPv6 VIP of lab ${this.prefix} (${this.vips6.join(", ") || "it has none"})`);
+    return v;
   }
 
   async exec(ns: string, argv: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
@@ -481,7 +554,8 @@ class LabImpl implements Lab {
   // ---- the router ------------------------------------------------------------------------
 
   async resolveVips(vips: readonly string[] = this.vips): Promise<void> {
-    vips.forEach((v) => this.checkVip(v));
+    vips = vips.map((v) => this.checkVip(v));
+    for (const v of vips) if (isIpv6(v)) await this.checkRoute6(this.router.ns, v);
     // One UDP datagram per VIP makes the router's kernel resolve it (ARP request, first reply
     // wins). The script is fixed; the VIPs are its arguments, never part of it.
     const script = 'for v in "$@"; do (echo > "/dev/udp/$v/9") 2>/dev/null; done; exit 0';
@@ -504,8 +578,20 @@ class LabImpl implements Lab {
   }
 
   async forgetRouterEntry(vip: string): Promise<void> {
-    this.checkVip(vip);
-    await runIgnoring(["ip", "-n", this.router.ns, "neigh", "del", vip, "dev", "eth0"], /No such file|not found/i);
+    const v = this.checkVip(vip);
+    await runIgnoring(["ip", "-n", this.router.ns, "neigh", "del", v, "dev", "eth0"], /No such file|not found/i);
+  }
+
+  async setAcceptUntrackedNa(on: boolean): Promise<void> {
+    if (!this.prefix6) throw new Error("the lab has no IPv6");
+    // The kernel creates an entry from an untracked NA only on a forwarding interface (RFC 9131 is router-side).
+    await sysctl(this.router.ns, "net.ipv6.conf.eth0.forwarding", on ? 1 : 0);
+    await sysctl(this.router.ns, "net.ipv6.conf.eth0.accept_untracked_na", on ? 1 : 0);
+  }
+
+  async dropVip(name: string, vip: string): Promise<void> {
+    const v = this.checkVip(vip, 6);
+    await run(["ip", "-n", this.node(name).ns, "addr", "del", `${v}/128`, "dev", "eth0"]);
   }
 
   async setArpAccept(value: 0 | 1 | 2): Promise<void> {
@@ -547,8 +633,23 @@ class LabImpl implements Lab {
   }
 
   private async sendGarp(ns: string, vip: string, form: GarpForm): Promise<void> {
-    this.checkVip(vip);
-    await run(inNs(ns, ["arping", form === "reply" ? "-A" : "-U", "-c", "1", "-I", "eth0", vip]));
+    const v = this.checkVip(vip, 4);
+    await run(inNs(ns, ["arping", form === "reply" ? "-A" : "-U", "-c", "1", "-I", "eth0", v]));
+  }
+
+  private async sendNa(ns: string, vip: string): Promise<void> {
+    const v = this.checkVip(vip, 6);
+    // The NA goes to ff02::1 out of eth0: the sender must reach the segment (the router) there.
+    await this.checkRoute6(ns, this.router.address6!);
+    await run(inNs(ns, ["ndptool", "send", "-t", "na", "-U", "-i", "eth0", "-T", v]));
+  }
+
+  async na(name: string, vip: string): Promise<void> {
+    await this.sendNa(this.node(name).ns, vip);
+  }
+
+  async rogueNa(vip: string): Promise<void> {
+    await this.sendNa(this.rogue.ns, vip);
   }
 
   async garp(name: string, vip: string, form: GarpForm = "request"): Promise<void> {

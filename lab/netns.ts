@@ -1,6 +1,6 @@
 // Namespaces, veths, the bridge and the host's routing table, through iproute2.
 import { inNs, run, runIgnoring } from "./exec.js";
-import { ipv4InSubnet, isIpv4, normalizeMac } from "../src/model/net.js";
+import { ipv4InSubnet, isIpv4, normalizeIp, normalizeMac } from "../src/model/net.js";
 
 const GONE = /No such file|Cannot find device|does not exist|Cannot remove|Invalid argument/i;
 
@@ -51,8 +51,9 @@ export async function attach(bridgeNs: string, port: string, ns: string, mac: st
   await run(["ip", "-n", ns, "link", "set", "dev", "eth0", "address", mac]);
 }
 
-export async function addAddress(ns: string, cidr: string, dev = "eth0"): Promise<void> {
-  await run(["ip", "-n", ns, "addr", "add", cidr, "dev", dev]);
+/** nodad: an IPv6 address usable at once, without duplicate address detection. */
+export async function addAddress(ns: string, cidr: string, dev = "eth0", opts: { nodad?: boolean } = {}): Promise<void> {
+  await run(["ip", "-n", ns, "addr", "add", cidr, "dev", dev, ...(opts.nodad ? ["nodad"] : [])]);
 }
 
 export async function setLink(ns: string, dev: string, state: "up" | "down"): Promise<void> {
@@ -101,27 +102,44 @@ export async function hostRouteDev(address: string): Promise<string | null> {
   return out[0]?.dev ?? null;
 }
 
+/**
+ * The interface namespace `ns` would send to an IPv6 `address` through (`ip -6 route get`), and
+ * the route's type ("local" for its own address); null when it has no route.
+ */
+export async function routeIn(ns: string, address: string): Promise<{ dev: string; type: string } | null> {
+  const out = await runIgnoring(["ip", "-n", ns, "-6", "-j", "route", "get", address], /unreachable|No route/i);
+  const r = (JSON.parse(out?.trim() || "[]") as RouteJson[])[0];
+  return r?.dev ? { dev: r.dev, type: r.type ?? "unicast" } : null;
+}
+
 interface NeighJson {
   dst?: string;
   lladdr?: string;
   state?: string[];
 }
 
-/** VIP -> lower-case MAC from `ip -j neigh` output; null when there is no usable entry. */
+/** VIP -> lower-case MAC from `ip -j neigh` output (IPv4 and IPv6 entries); null when there is no usable entry. */
 export function neighForVips(json: string, vips: readonly string[]): Record<string, string | null> {
   const entries = JSON.parse(json.trim() || "[]") as NeighJson[];
   const out: Record<string, string | null> = {};
   for (const vip of vips) out[vip] = null;
   for (const e of entries) {
-    if (!e.dst || !(e.dst in out) || !e.lladdr) continue;
+    const dst = e.dst ? (normalizeIp(e.dst) ?? e.dst) : undefined;
+    if (!dst || !(dst in out) || !e.lladdr) continue;
     if (e.state?.some((s) => s === "FAILED" || s === "INCOMPLETE")) continue;
-    out[e.dst] = normalizeMac(e.lladdr);
+    out[dst] = normalizeMac(e.lladdr);
   }
   return out;
 }
 
-/** Addresses on a device from `ip -j addr show dev X` output. */
+/** Addresses on a device from `ip -j addr show dev X` output: IPv4, and IPv6 of global scope (RFC 5952 form). */
 export function addressesFromIpAddr(json: string): string[] {
-  const ifs = JSON.parse(json.trim() || "[]") as { addr_info?: { family?: string; local?: string }[] }[];
-  return ifs.flatMap((i) => (i.addr_info ?? []).filter((a) => a.family === "inet" && a.local).map((a) => a.local!));
+  const ifs = JSON.parse(json.trim() || "[]") as { addr_info?: { family?: string; local?: string; scope?: string }[] }[];
+  return ifs.flatMap((i) =>
+    (i.addr_info ?? []).flatMap((a) => {
+      if (!a.local) return [];
+      if (a.family === "inet") return [a.local];
+      return a.family === "inet6" && a.scope === "global" ? [normalizeIp(a.local) ?? a.local] : [];
+    }),
+  );
 }

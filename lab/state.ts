@@ -37,7 +37,7 @@ export interface LabInfo {
   routerNs: string;
   vips: string[];
   configFile: string;
-  hosts: { role: "router" | "node" | "rogue"; name: string; ns: string; address: string; mac: string }[];
+  hosts: { role: "router" | "node" | "rogue"; name: string; ns: string; address: string; address6?: string; mac: string }[];
 }
 
 export function newState(prefix: string, dir: string, createdDir: boolean, subnet: string, mode: LabState["mode"]): LabState {

@@ -6,6 +6,8 @@ import { delimiter, join } from "node:path";
 export const BASE_TOOLS = ["ip", "ss", "sysctl", "nsenter", "unshare", "umount", "bash", "ssh-keygen", "sshd", "snmpd", "arping"];
 /** Needed in keepalived mode. */
 export const KEEPALIVED_TOOLS = ["keepalived"];
+/** Needed with IPv6 VIPs (unsolicited neighbour advertisements). */
+export const IPV6_TOOLS = ["ndptool"];
 /** Clients the lab's own tests use from the host. */
 export const CLIENT_TOOLS = ["ssh", "snmpwalk"];
 
@@ -28,4 +30,4 @@ export function missingTools(names: readonly string[]): string[] {
 }
 
 /** Debian packages that provide the tools, for the error message. */
-export const TOOL_PACKAGES = "iproute2 util-linux procps openssh-server openssh-client snmpd snmp iputils-arping keepalived";
+export const TOOL_PACKAGES = "iproute2 util-linux procps openssh-server openssh-client snmpd snmp iputils-arping keepalived libndp-tools";

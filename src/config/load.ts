@@ -9,8 +9,8 @@ import { parseDuration } from "./duration.js";
 import { CONFIG_FILE_LIMIT, decodeUtf8, readBoundedFile, readTextFile } from "./read-file.js";
 import { configSchema, remediationSchema, type RawConfig, type RawSsh } from "./schema.js";
 import type { Config, DnsConfig, NodeConfig, RemediationConfig, RouterConfig, SnmpV3User, SshSettings } from "./types.js";
-import { canonicalDnsName, normalizeMac } from "../model/net.js";
-import { commandProblem, vrfProblem } from "../sources/router-cli/index.js";
+import { canonicalDnsName, isIpv4, normalizeIp, normalizeMac } from "../model/net.js";
+import { commandProblem, ipv6Problem, vrfProblem } from "../sources/router-cli/index.js";
 
 export const TOKEN_ENV = "VIP_ARP_REMEDIATE_TOKEN";
 
@@ -205,6 +205,8 @@ class Resolver {
       if (commandIssue) this.problem(`${path}.command`, `${commandIssue}; fix it, or leave it out to use the platform's default command`);
       const vrfIssue = r.vrf === undefined ? null : vrfProblem(r.platform);
       if (vrfIssue) this.problem(`${path}.vrf`, vrfIssue);
+      const ipv6Issue = this.raw.vips.some((v) => !isIpv4(v)) ? ipv6Problem(r.platform) : null;
+      if (ipv6Issue) this.problem(`${path}.platform`, `vips lists IPv6 addresses, but ${ipv6Issue}`);
       if (r.interface !== undefined && r.platform !== "linux") {
         this.problem(`${path}.interface`, `only for platform linux (the interface the kernel is asked about); leave it out for ${r.platform}`);
       }
@@ -313,7 +315,7 @@ class Resolver {
     const refresh = ms(r.refresh_interval);
     if (refresh > 0 && refresh < 1000) this.problem("remediation.refresh_interval", `must be 0s (off) or from 1s to 24h (got ${r.refresh_interval})`);
     for (const [vip, node] of Object.entries(r.preferred)) {
-      if (!raw.vips.includes(vip)) this.problem(`remediation.preferred.${vip}`, `${vip} is not one of vips`);
+      if (!raw.vips.includes(normalizeIp(vip) ?? vip)) this.problem(`remediation.preferred.${vip}`, `${vip} is not one of vips`);
       if (!raw.nodes.some((n) => n.name === node)) this.problem(`remediation.preferred.${vip}`, `no node named "${node}"`);
     }
     return {
@@ -336,7 +338,8 @@ function remediationSettings(r: RawConfig["remediation"]): RemediationConfig {
     verifyTimeoutMs: ms(r.verify_timeout),
     verifyIntervalMs: ms(r.verify_interval),
     auditLogFile: null,
-    preferred: r.preferred,
+    // Keyed by VIP: in the VIPs' form (RFC 5952 for IPv6), so the planner finds them.
+    preferred: Object.fromEntries(Object.entries(r.preferred).map(([vip, node]) => [normalizeIp(vip) ?? vip, node])),
     maxBodyBytes: r.max_body_bytes,
     mode: r.mode,
     auto: { intervalMs: ms(r.auto.interval), after: r.auto.after, maxRunsPerHour: r.auto.max_runs_per_hour },

@@ -2,7 +2,7 @@
 // is an error that names its path, like Prometheus' own config loader.
 import { z } from "zod";
 import { parseDuration, rangeProblem, RANGES, type DurationRange } from "./duration.js";
-import { isDnsName, isInterfaceName, isIp, isIpv4, normalizeMac } from "../model/net.js";
+import { isDnsName, isInterfaceName, normalizeIp, normalizeMac, vipProblem } from "../model/net.js";
 import { PLATFORM_NAMES } from "../sources/router-cli/index.js";
 import { VRF_NAME } from "../sources/router-cli/common.js";
 
@@ -21,10 +21,12 @@ const AUTO_INTERVAL: DurationRange = { minMs: 1_000, maxMs: 3_600_000 };
 /** remediation.refresh_interval: 0s is off; else from 1s to 24h. */
 const REFRESH_INTERVAL: DurationRange = { minMs: 0, maxMs: 86_400_000 };
 
-// ARP and arping are IPv4 only (IPv6 neighbours use NDP): refuse IPv6 VIPs up front.
-const ip = z.string().refine(isIpv4, {
-  error: (iss) => (isIp(String(iss.input)) ? "must be an IPv4 address (ARP is IPv4 only)" : "must be an IPv4 address"),
-});
+// A VIP, IPv4 or IPv6. IPv6 in RFC 5952 form (normalizeIp) from here on: labels, output and
+// every join compare one spelling.
+const ip = z
+  .string()
+  .refine((s) => vipProblem(s) === null, { error: (iss) => vipProblem(String(iss.input)) ?? "must be an IPv4 or IPv6 address" })
+  .transform((s) => normalizeIp(s) ?? s);
 const name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}$/, "must be 1-63 letters, digits, '_', '.', ':' or '-'");

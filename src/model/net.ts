@@ -64,11 +64,17 @@ export function maskToPrefix(mask: string): number | null {
   return bits.indexOf("0") === -1 ? 32 : bits.indexOf("0");
 }
 
-/** Sorts IPv4 addresses numerically (others after them, lexically). */
+/** Sorts IPv4 addresses numerically, then IPv6 numerically, then anything else lexically. */
 export function compareIp(a: string, b: string): number {
   const a4 = isIpv4(a), b4 = isIpv4(b);
   if (a4 && b4) return ipv4ToInt(a) - ipv4ToInt(b);
   if (a4 !== b4) return a4 ? -1 : 1;
+  const a6 = ipv6Groups(a), b6 = ipv6Groups(b);
+  if (a6 && b6) {
+    const i = a6.findIndex((g, k) => g !== b6[k]);
+    return i < 0 ? 0 : a6[i]! - b6[i]!;
+  }
+  if ((a6 === null) !== (b6 === null)) return a6 ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -123,4 +129,55 @@ export function isDnsName(s: string): boolean {
 /** DNS names compare case-insensitively and with or without the root's dot: lower case, no trailing dot. */
 export function canonicalDnsName(s: string): string {
   return s.toLowerCase().replace(/\.$/, "");
+}
+
+/** An IPv6 address (no zone index): isIp minus IPv4. */
+export function isIpv6(s: string): boolean {
+  return ipv6Groups(s) !== null;
+}
+
+/** 4 or 6; null when s is neither a strict IPv4 nor an IPv6 address. */
+export function ipFamily(s: string): 4 | 6 | null {
+  return isIpv4(s) ? 4 : isIpv6(s) ? 6 : null;
+}
+
+/** The 16 bytes of an IPv6 address; null when it is not one. */
+export function ipv6ToBytes(s: string): number[] | null {
+  const g = ipv6Groups(s);
+  return g ? g.flatMap((x) => [x >> 8, x & 0xff]) : null;
+}
+
+/** 16 integers 0..255 -> the address in normalizeIp form; null for anything else. */
+export function ipv6FromBytes(bytes: readonly number[]): string | null {
+  if (bytes.length !== 16 || !bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return null;
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));
+  return normalizeIp(groups.join(":"));
+}
+
+/** True when the IPv6 address ip lies in network/prefixLength (0..128). */
+export function ipv6InSubnet(ip: string, network: string, prefixLength: number): boolean {
+  const a = ipv6ToBytes(ip), b = ipv6ToBytes(network);
+  if (!a || !b || !Number.isInteger(prefixLength) || prefixLength < 0 || prefixLength > 128) return false;
+  for (let bit = 0; bit < prefixLength; bit += 8) {
+    const mask = prefixLength - bit >= 8 ? 0xff : (0xff << (8 - (prefixLength - bit))) & 0xff;
+    if ((a[bit / 8]! & mask) !== (b[bit / 8]! & mask)) return false;
+  }
+  return true;
+}
+
+/**
+ * Why an address cannot be a VIP, or null when it can. IPv6 VIPs are unicast addresses clients
+ * reach through the router: not unspecified, loopback, multicast, link-local (fe80::/10, the
+ * router reaches those only with a zone) or IPv4-mapped (that is an IPv4 address: write it so).
+ */
+export function vipProblem(s: string): string | null {
+  if (isIpv4(s)) return null;
+  const g = ipv6Groups(s);
+  if (g === null) return s.includes("%") ? "must be an IPv4 or IPv6 address without a zone index (%...)" : "must be an IPv4 or IPv6 address";
+  if (g.every((x) => x === 0)) return "must not be the unspecified address ::";
+  if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return "must not be the loopback address ::1";
+  if (g[0]! >> 8 === 0xff) return "must not be a multicast address (ff00::/8)";
+  if ((g[0]! & 0xffc0) === 0xfe80) return "must not be a link-local address (fe80::/10): use a global or unique-local VIP";
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `is an IPv4-mapped address: write the IPv4 address ${normalizeIp(s)!.slice(7)}`;
+  return null;
 }

@@ -1,4 +1,5 @@
-// Runs plan actions: arping over each target node's SSH connection. Nodes work in parallel.
+// Runs plan actions: arping (IPv4 VIPs) or ndptool (IPv6 VIPs) over each target node's SSH
+// connection. Nodes work in parallel.
 // On one node the commands (every action, both forms) are issued one after another, each when
 // the node's pacer (pacing.ts, remediation.max_garp_rate) has room for its packets; several
 // arpings may then run at once, so a burst of -c 3 commands does not take 3 s each in a row.
@@ -6,7 +7,9 @@
 import type { Logger } from "../log.js";
 import type { Config } from "../config/types.js";
 import type { CommandRunner, ExecResult, GarpAction } from "../model/types.js";
-import { garpCommands } from "./arping-command.js";
+import { isIpv4 } from "../model/net.js";
+import { ARPING, garpCommands } from "./arping-command.js";
+import { NDPTOOL, naCommands } from "./ndp-command.js";
 import { Pacers, type NodePacer } from "./pacing.js";
 
 export interface SendResult {
@@ -134,21 +137,26 @@ async function sendOne(action: GarpAction, deps: ExecutorDeps, queue: NodeQueue)
   const node = config.nodes.find((n) => n.name === action.toNode);
   if (!node) return done("failed", `node ${action.toNode} is not in the config`);
 
-  // Every command is built (and so validated) before any of them runs.
+  // Every command is built (and so validated) before any of them runs. IPv4 VIPs are announced
+  // with gratuitous ARP (arping -c N: N packets a command), IPv6 VIPs with unsolicited neighbour
+  // advertisements (ndptool: one packet a command).
   const { garpMode, garpCount } = config.remediation;
+  const ipv4 = isIpv4(action.vip);
+  const tool = ipv4 ? ARPING : NDPTOOL;
+  const packets = ipv4 ? garpCount : 1;
   let commands: string[];
   try {
-    commands = garpCommands(action.vip, node.interface, garpMode, garpCount);
+    commands = ipv4 ? garpCommands(action.vip, node.interface, garpMode, garpCount) : naCommands(action.vip, node.interface, garpCount);
   } catch (err) {
     return done("failed", (err as Error).message);
   }
 
   const runner = deps.runner(node.name);
   if (!runner) {
-    return done("failed", `node ${node.name} is not reached over SSH: configure ssh for it so remediation can run arping there`);
+    return done("failed", `node ${node.name} is not reached over SSH: configure ssh for it so remediation can run ${tool.tool} there`);
   }
   // arping -c N sends one packet per second: allow for that on top of the SSH timeout.
-  const timeoutMs = garpCount * 1000 + (config.ssh?.timeoutMs ?? 5000);
+  const timeoutMs = packets * 1000 + (config.ssh?.timeoutMs ?? 5000);
   const running: { command: string; result: Promise<ExecResult> }[] = [];
   let firstError: string | null = null;
   const fail = (error: string | null) => {
@@ -156,7 +164,7 @@ async function sendOne(action: GarpAction, deps: ExecutorDeps, queue: NodeQueue)
   };
   for (const [i, command] of commands.entries()) {
     const issued = await queue.issue(
-      garpCount,
+      packets,
       // A form that already failed (arping missing, VIP not bound) would fail the other the same way.
       () => (firstError !== null ? Promise.resolve(firstError) : i === 0 && deps.beforeSend ? deps.beforeSend(action) : null),
       (onStarted) => runner.exec(command, { timeoutMs, onStarted }),
@@ -168,23 +176,23 @@ async function sendOne(action: GarpAction, deps: ExecutorDeps, queue: NodeQueue)
     if (i === 0) deps.onStart?.(action, issued.startedAt);
     running.push({ command, result: issued.result });
     issued.result.then(
-      (r) => fail(commandError(r, command, node.name)),
+      (r) => fail(commandError(r, command, node.name, tool)),
       (err: Error) => fail(`${command} on ${node.name} failed: ${err.message}`),
     );
   }
   for (const { command, result } of running) {
     const res = await result.catch(() => null);
-    if (res && commandError(res, command, node.name) === null) log.debug({ node: node.name, vip: action.vip, command }, "gratuitous ARP sent");
+    if (res && commandError(res, command, node.name, tool) === null) {
+      log.debug({ node: node.name, vip: action.vip, command }, ipv4 ? "gratuitous ARP sent" : "unsolicited neighbour advertisement sent");
+    }
   }
   return firstError === null ? done("sent") : done("failed", firstError);
 }
 
-/** Why a finished arping failed, or null when it succeeded. */
-function commandError(res: ExecResult, command: string, node: string): string | null {
+/** Why a finished arping or ndptool failed, or null when it succeeded. */
+function commandError(res: ExecResult, command: string, node: string, tool: typeof ARPING | typeof NDPTOOL): string | null {
   const output = `${res.stderr}\n${res.stdout}`;
-  if (res.code === 127 || /command not found|arping: not found/i.test(output)) {
-    return `arping not found on node ${node}: install iputils-arping`;
-  }
+  if (res.code === 127 || tool.missing.test(output)) return `${tool.tool} not found on node ${node}: ${tool.install}`;
   if (res.code !== 0) {
     const why = firstLine(res.stderr) || firstLine(res.stdout) || (res.code === null ? "killed by a signal" : "");
     return `${command} on ${node} exited ${res.code ?? "by signal"}${why ? `: ${why}` : ""}`;

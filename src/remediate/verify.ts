@@ -5,6 +5,7 @@
 // Verification does not wait for arping to finish: a VIP is checked from the moment its first
 // GARP left (arping sends it at once), and its deadline counts from then, so a paced action
 // that starts later gets its full verify_timeout too.
+import { isIpv4 } from "../model/net.js";
 import type { GarpAction, Mac, ObservedRouter } from "../model/types.js";
 
 export interface VerifyResult {
@@ -95,10 +96,15 @@ function check(a: GarpAction, routers: ObservedRouter[], macOwners: Map<Mac, str
     const unreadable = r.reading!.unreadable?.find((u) => u.vip === a.vip);
     if (!entry && unreadable) {
       problems.push(`${r.name}'s entry for ${a.vip} could not be read (${unreadable.reason})`);
-    } else if (!entry) {
+    } else if (!entry && isIpv4(a.vip)) {
       problems.push(
         `${r.name} has no ARP entry for ${a.vip}: a gratuitous ARP only updates an existing entry ` +
           `unless the router accepts unsolicited ARP (arp_accept)`,
+      );
+    } else if (!entry) {
+      problems.push(
+        `${r.name} has no neighbour entry for ${a.vip}: an unsolicited neighbour advertisement only updates an existing entry ` +
+          `unless the router accepts untracked ones (Linux accept_untracked_na)`,
       );
     } else if (entry.mac !== a.toMac) {
       const owner = macOwners.get(entry.mac) ?? "unknown node";

@@ -4,27 +4,32 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError, formatPath } from "../config/load.js";
-import { isDnsName, isInterfaceName, isIpv4, normalizeIp, normalizeMac } from "../model/net.js";
+import { ipv6Groups, isDnsName, isInterfaceName, isIpv4, isIpv6, normalizeIp, normalizeMac, vipProblem } from "../model/net.js";
 import { SimSegment } from "./segment.js";
 import { SNMP_FAULTS } from "./snmp-faults.js";
 
 const ip = z.string().refine(isIpv4, { message: "must be an IPv4 address" });
+const ip6 = z.string().refine(isIpv6, { message: "must be an IPv6 address" });
 const anyIp = z.string().refine((s) => normalizeIp(s) !== null, { message: "must be an IPv4 or IPv6 address" });
+// As the exporter's config takes them; compared and served in normalizeIp form (RFC 5952).
+const vip = z.string().refine((s) => vipProblem(s) === null, { error: (iss) => vipProblem(String(iss.input)) ?? "must be an IP address" });
+const norm = (s: string): string => normalizeIp(s) ?? s;
 const mac = z.string().refine((s) => normalizeMac(s) !== null, { message: "must be a MAC like 02:00:00:00:00:01" });
 
 const scenarioSchema = z.strictObject({
-  vips: z.array(ip).min(1),
+  vips: z.array(vip).min(1),
   nodes: z
     .array(
       z.strictObject({
         name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/),
-        address: ip,
+        address: anyIp,
         interface: z.string().refine(isInterfaceName, { message: "must be an interface name" }).default("eth0"),
         mac,
-        holds: z.array(ip).default([]),
+        holds: z.array(vip).default([]),
         up: z.boolean().default(true),
         arping: z.boolean().default(true),
         arping_interval_ms: z.number().int().min(0).max(10_000).default(0),
+        ndptool: z.boolean().default(true),
       }),
     )
     .min(1),
@@ -33,12 +38,15 @@ const scenarioSchema = z.strictObject({
       z.strictObject({
         name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/),
         arp_accept: z.boolean().default(false),
+        accept_untracked_na: z.boolean().default(false),
         ignores: z.enum(["none", "reply", "request", "both"]).default("none"),
-        entries: z.record(ip, mac).default({}),
-        static: z.array(ip).default([]),
+        entries: z.record(vip, mac).default({}),
+        static: z.array(vip).default([]),
         community: z.string().min(1).default("public"),
         address: ip.optional(),
         prefix_length: z.number().int().min(8).max(32).default(24),
+        address6: ip6.optional(),
+        prefix_length6: z.number().int().min(16).max(128).default(64),
         if_index: z.number().int().min(1).default(2),
         up: z.boolean().default(true),
         snmp_fault: z.enum(SNMP_FAULTS).default("none"),
@@ -111,16 +119,18 @@ export function parseScenario(text: string, source = "<scenario>"): Scenario {
   }
   const s = parsed.data;
   const problems: string[] = [];
+  const vips = s.vips.map(norm);
   s.nodes.forEach((n, i) =>
     n.holds.forEach((v, j) => {
-      if (!s.vips.includes(v)) problems.push(`nodes[${i}].holds[${j}]: ${v} is not one of vips`);
+      if (!vips.includes(norm(v))) problems.push(`nodes[${i}].holds[${j}]: ${v} is not one of vips`);
     }),
   );
-  s.routers.forEach((r, i) =>
+  s.routers.forEach((r, i) => {
+    const entries = Object.keys(r.entries).map(norm);
     r.static.forEach((v, j) => {
-      if (!(v in r.entries)) problems.push(`routers[${i}].static[${j}]: ${v} has no entry to make static`);
-    }),
-  );
+      if (!entries.includes(norm(v))) problems.push(`routers[${i}].static[${j}]: ${v} has no entry to make static`);
+    });
+  });
   for (const name of Object.keys(s.dns?.names ?? {})) {
     if (!isDnsName(name)) problems.push(`dns.names.${name}: must be a DNS name like foo.os.example.com`);
   }
@@ -142,35 +152,47 @@ export function defaultScenario(): Scenario {
   return parseScenario(DEFAULT_SCENARIO_YAML, "<default scenario>");
 }
 
-/** The live segment state a scenario describes. */
+/** ::fe in the /64 of an IPv6 address: the simulated router's own address next to IPv6 VIPs. */
+function routerAddress6(vip: string): string {
+  const g = ipv6Groups(vip)!;
+  return normalizeIp([...g.slice(0, 4), 0, 0, 0, 0xfe].map((x) => x.toString(16)).join(":"))!;
+}
+
+/** The live segment state a scenario describes (addresses in normalizeIp form). */
 export function buildSegment(s: Scenario): SimSegment {
-  const seg = new SimSegment([...s.vips]);
+  const vips = s.vips.map(norm);
+  const seg = new SimSegment(vips);
   for (const n of s.nodes) {
     seg.addNode({
       name: n.name,
-      address: n.address,
+      address: norm(n.address),
       interface: n.interface,
       mac: normalizeMac(n.mac)!,
-      holds: new Set(n.holds),
+      holds: new Set(n.holds.map(norm)),
       up: n.up,
       hasArping: n.arping,
       arpingIntervalMs: n.arping_interval_ms,
+      hasNdptool: n.ndptool,
     });
   }
+  const first4 = vips.find(isIpv4);
+  const first6 = vips.find(isIpv6);
   for (const r of s.routers) {
-    const entries = new Map(
-      Object.entries(r.entries).map(([vip, m]) => [vip, { mac: normalizeMac(m)!, static: r.static.includes(vip) }]),
-    );
+    const statics = new Set(r.static.map(norm));
+    const entries = new Map(Object.entries(r.entries).map(([vip, m]) => [norm(vip), { mac: normalizeMac(m)!, static: statics.has(norm(vip)) }]));
+    const address6 = r.address6 ? norm(r.address6) : first6 ? routerAddress6(first6) : undefined;
     seg.addRouter({
       name: r.name,
       arpAccept: r.arp_accept,
+      acceptUntrackedNa: r.accept_untracked_na,
       ignores: r.ignores,
       entries,
       community: r.community,
       ifIndex: r.if_index,
       ifName: `eth${r.if_index - 1}`,
-      address: r.address ?? s.vips[0]!.replace(/\.\d+$/, ".254"),
+      address: r.address ?? (first4 ?? "192.0.2.101").replace(/\.\d+$/, ".254"),
       prefixLength: r.prefix_length,
+      ...(address6 ? { address6, prefixLength6: r.prefix_length6 } : {}),
       up: r.up,
       fault: r.snmp_fault,
       slowMs: r.slow_ms,

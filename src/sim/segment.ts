@@ -1,6 +1,6 @@
-// The simulated L2 segment: nodes with MACs and held VIPs, routers with ARP tables, and
-// GARP semantics as Linux implements them. Pure in-memory state; the SNMP agent and the
-// SSH servers in src/sim/ are views onto it.
+// The simulated L2 segment: nodes with MACs and held VIPs, routers with ARP and IPv6
+// neighbour tables, and GARP and unsolicited NA semantics as Linux implements them. Pure
+// in-memory state; the SNMP agent and the SSH servers in src/sim/ are views onto it.
 import type { Mac } from "../model/types.js";
 import type { SnmpFault } from "./snmp-faults.js";
 
@@ -19,6 +19,8 @@ export interface SimNode {
   hasArping: boolean;
   /** ms between arping's packets (iputils: 1000); 0: every packet at once and arping returns at once. */
   arpingIntervalMs?: number;
+  /** ndptool installed (libndp-tools); absent means installed. */
+  hasNdptool?: boolean;
 }
 
 export interface SimArpEntry {
@@ -29,8 +31,10 @@ export interface SimArpEntry {
 export interface SimRouter {
   name: string;
   arpAccept: boolean;
+  /** Linux net.ipv6.conf.IF.accept_untracked_na (with forwarding on): an unsolicited NA creates a missing entry. */
+  acceptUntrackedNa?: boolean;
   ignores: IgnoreMode;
-  /** ARP table keyed by IP. */
+  /** ARP and IPv6 neighbour table keyed by IP (IPv6 in normalizeIp form). */
   entries: Map<string, SimArpEntry>;
   /** SNMP community (v2c). */
   community: string;
@@ -39,6 +43,9 @@ export interface SimRouter {
   ifName: string;
   address: string;
   prefixLength: number;
+  /** The interface's IPv6 address and prefix length, when the segment has IPv6 VIPs. */
+  address6?: string;
+  prefixLength6?: number;
   /** Simulates a router that does not answer (SNMP agent drops requests). */
   up: boolean;
   /** How its SNMP agent misbehaves (src/sim/snmp-faults.ts); default none. */
@@ -58,6 +65,8 @@ export class SimSegment {
   readonly routers = new Map<string, SimRouter>();
   /** Every GARP seen, with when (Date.now()), for tests. */
   readonly garpLog: { node: string; vip: string; form: GarpForm; mac: Mac; at: number }[] = [];
+  /** Every unsolicited neighbour advertisement seen, with when (Date.now()), for tests. */
+  readonly naLog: { node: string; vip: string; mac: Mac; at: number }[] = [];
 
   constructor(readonly vips: string[]) {}
 
@@ -101,6 +110,19 @@ export class SimSegment {
     return results;
   }
 
+  /**
+   * An unsolicited neighbour advertisement for `vip` with the override flag and node `from`'s
+   * MAC as target link-layer address (`ndptool send -t na -U`), as every router sees it. Linux
+   * semantics: it updates an existing entry (override); it creates a missing one only when the
+   * router accepts untracked NAs (accept_untracked_na on a forwarding interface); static
+   * entries never move.
+   */
+  unsolicitedNa(from: string, vip: string): GarpResult[] {
+    const node = this.node(from);
+    this.naLog.push({ node: from, vip, mac: node.mac, at: Date.now() });
+    return [...this.routers.values()].map((r) => ({ router: r.name, effect: applyEntryUpdate(r, vip, node.mac, r.acceptUntrackedNa ?? false) }));
+  }
+
   /** A router's current MAC for a VIP (undefined when absent). */
   routerMac(router: string, vip: string): Mac | undefined {
     return this.router(router).entries.get(vip)?.mac;
@@ -109,9 +131,14 @@ export class SimSegment {
 
 function applyGarp(r: SimRouter, vip: string, mac: Mac, form: GarpForm): GarpResult["effect"] {
   if (r.ignores === "both" || r.ignores === form) return "ignored";
+  return applyEntryUpdate(r, vip, mac, r.arpAccept);
+}
+
+/** An announcement of vip at mac: moves an existing dynamic entry; creates a missing one only when `creates`. */
+function applyEntryUpdate(r: SimRouter, vip: string, mac: Mac, creates: boolean): GarpResult["effect"] {
   const e = r.entries.get(vip);
   if (!e) {
-    if (!r.arpAccept) return "no-entry";
+    if (!creates) return "no-entry";
     r.entries.set(vip, { mac, static: false });
     return "created";
   }

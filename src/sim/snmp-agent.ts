@@ -1,12 +1,14 @@
-// A real SNMP agent (net-snmp, UDP on 127.0.0.1) acting as one router of a SimSegment. Its
-// MIB rows are refreshed from the segment's live state before each request is processed, so
-// a GARP applied to the segment shows on the very next read. A dgram wrapper handed to
-// net-snmp gives us that per-request hook, the request count and the "router down" switch.
+// A real SNMP agent (net-snmp, UDP on 127.0.0.1) acting as one router of a SimSegment: IPv4
+// entries in ipNetToMediaTable and ipNetToPhysicalTable, IPv6 ones in ipNetToPhysicalTable only,
+// as IP-MIB has it (and as Debian's snmpd serves a Linux kernel's). Its MIB rows are refreshed
+// from the segment's live state before each request is processed, so a GARP applied to the
+// segment shows on the very next read. A dgram wrapper handed to net-snmp gives us that
+// per-request hook, the request count and the "router down" switch.
 import dgram from "node:dgram";
 import { once } from "node:events";
 import snmp from "net-snmp";
 import type { SnmpV3User } from "../config/types.js";
-import { ipv4ToInt, isIpv4 } from "../model/net.js";
+import { ipv4ToInt, ipv6ToBytes, isIpv4, isIpv6 } from "../model/net.js";
 import { macToOctets } from "../sources/snmp/decode.js";
 import {
   ARP_STATE,
@@ -14,6 +16,7 @@ import {
   IFX_ENTRY,
   IF_ENTRY,
   INET_ADDRESS_IPV4,
+  INET_ADDRESS_IPV6,
   IP_ADDRESS_ENTRY,
   IP_ADDRESS_PREFIX_ORIGIN,
   IP_ADDR_ENTRY,
@@ -39,13 +42,15 @@ export interface SnmpAgentOptions {
   /** Which ARP tables to serve. */
   arpTables?: "both" | "ipNetToMedia" | "ipNetToPhysical";
   /**
-   * SNMPv3 contexts this agent forwards, as Cisco's per-VRF contexts: requests with that
-   * contextName go to the agent on `port` (another simulated router: the VRF's table) as `user`.
+   * SNMPv3 contexts the agent serves besides the default one, as Cisco's and Juniper's per-VRF
+   * contexts: contextName -> the simulated router (of the same segment) whose table it shows.
    */
-  contexts?: Record<string, { port: number; user: SnmpV3User }>;
+  contexts?: Record<string, string>;
   /**
-   * Mimic Debian's snmpd 5.9.3: ipNetToPhysicalTable keeps the first MAC it saw for an
-   * address while ipNetToMediaTable follows changes.
+   * Mimic Debian's snmpd 5.9.3: when an entry's MAC changes in place, ipNetToPhysicalTable
+   * takes only its first byte and keeps the rest of the MAC it first saw (IPv6 rows too), while
+   * ipNetToMediaTable follows. net-snmp's netsnmp_access_arp_entry_update copies
+   * sizeof(arp_physaddress_len) bytes, and that length is a u_char.
    */
   stalePhysicalTable?: boolean;
 }
@@ -73,8 +78,12 @@ interface SimInterface {
   name: string;
   type: number; // IANAifType: 6 ethernetCsmacd, 24 softwareLoopback
   mac: Buffer;
+  /** IPv4 address and prefix length (ipAddrTable, ipAddressTable). */
   address: string;
   prefixLength: number;
+  /** IPv6 address and prefix length (ipAddressTable only). */
+  address6?: string;
+  prefixLength6?: number;
 }
 
 function col(number: number, name: string, type: number, maxAccess = RO): snmp.TableColumn {
@@ -89,8 +98,16 @@ function scalar(name: string, oid: string, scalarType: number): snmp.ScalarProvi
   return { name, type: snmp.MibProviderType.Scalar, oid, scalarType, maxAccess: RO };
 }
 
-function ipBytes(ip: string): Buffer {
-  return Buffer.from(ip.split(".").map(Number));
+/** The InetAddress of an IPv4 or IPv6 address: its type and 4 or 16 octets. */
+function inetAddress(ip: string): { type: number; bytes: Buffer } {
+  return isIpv4(ip)
+    ? { type: INET_ADDRESS_IPV4, bytes: Buffer.from(ip.split(".").map(Number)) }
+    : { type: INET_ADDRESS_IPV6, bytes: Buffer.from(ipv6ToBytes(ip)!) };
+}
+
+/** The first prefixLength bits of the bytes, the rest zero. */
+function maskBytes(bytes: Buffer, prefixLength: number): Buffer {
+  return Buffer.from(bytes.map((b, i) => (prefixLength >= 8 * (i + 1) ? b : prefixLength <= 8 * i ? 0 : b & (0xff << (8 - (prefixLength - 8 * i))))));
 }
 
 function intToIpv4(n: number): string {
@@ -101,9 +118,12 @@ function maskOf(prefixLength: number): string {
   return intToIpv4(prefixLength === 0 ? 0 : 2 ** 32 - 2 ** (32 - prefixLength));
 }
 
-function networkOf(ip: string, prefixLength: number): string {
-  const size = 2 ** (32 - prefixLength);
-  return intToIpv4(Math.floor(ipv4ToInt(ip) / size) * size);
+/** An ipAddressTable row: index addrType.addr; ipAddressPrefix points into ipAddressPrefixTable (ifIndex.type.len.prefix.length). */
+function ipAddressRow(ifIndex: number, ip: string, prefixLength: number): Row {
+  const { type, bytes } = inetAddress(ip);
+  const prefix = `${IP_ADDRESS_PREFIX_ORIGIN}.${ifIndex}.${type}.${bytes.length}.${[...maskBytes(bytes, prefixLength)].join(".")}.${prefixLength}`;
+  // unicast(1), manual(2), preferred(1)
+  return { index: [type, bytes], row: [type, bytes, ifIndex, 1, prefix, 2, 1] };
 }
 
 /** Keeps one table's rows equal to a desired set, touching only rows that changed. */
@@ -220,10 +240,10 @@ function mediaRow(ifIndex: number, ip: string, mac: Buffer, type: number): Row {
 }
 
 function physicalRow(ifIndex: number, ip: string, mac: Buffer, type: number, ticks: number): Row {
-  const addr = ipBytes(ip);
+  const addr = inetAddress(ip);
   return {
-    index: [ifIndex, INET_ADDRESS_IPV4, addr],
-    row: [ifIndex, INET_ADDRESS_IPV4, addr, mac, ticks, type, ARP_STATE.reachable, 1],
+    index: [ifIndex, addr.type, addr.bytes],
+    row: [ifIndex, addr.type, addr.bytes, mac, ticks, type, ARP_STATE.reachable, 1],
   };
 }
 
@@ -323,54 +343,11 @@ export async function startSnmpAgent(
       privKey: u.privKey,
     });
   }
-  for (const [context, to] of Object.entries(opts.contexts ?? {})) {
-    agent.getForwarder().addProxy({
-      context,
-      target: "127.0.0.1",
-      port: to.port,
-      transport: "udp4",
-      user: {
-        name: to.user.user,
-        level: snmp.SecurityLevel[to.user.level]!,
-        authProtocol: snmp.AuthProtocols[to.user.authProtocol],
-        authKey: to.user.authKey,
-        privProtocol: snmp.PrivProtocols[to.user.privProtocol],
-        privKey: to.user.privKey,
-      },
-    });
-  }
-  mib.setScalarValue("sysDescr", `vip-arp-exporter simulated router ${routerName}`);
-  mib.setScalarValue("sysObjectID", "1.3.6.1.4.1.8072.3.2.10");
-  mib.setScalarValue("sysName", routerName);
-
   const benchIfIndex = router.ifIndex === 1000 ? 1001 : 1000;
-  const ifTable = new SyncedTable(mib, "ifTable");
-  const ifXTable = new SyncedTable(mib, "ifXTable");
-  const ipAddrTable = new SyncedTable(mib, "ipAddrTable");
-  const ipAddressTable = new SyncedTable(mib, "ipAddressTable");
-  const mediaTable = new SyncedTable(mib, "ipNetToMediaTable");
-  const physicalTable = new SyncedTable(mib, "ipNetToPhysicalTable");
   const servesMedia = arpTables !== "ipNetToPhysical";
   const servesPhysical = arpTables !== "ipNetToMedia";
-  const firstMacs = new Map<string, Buffer>();
 
-  // Background rows never change: added once, outside the synced sets.
-  if (background > 0) {
-    const avoid = new Set([...segment.vips, ...router.entries.keys()]);
-    let added = 0;
-    for (let n = BACKGROUND_BASE + 1; added < background; n++) {
-      const ip = intToIpv4(n);
-      if (avoid.has(ip)) continue;
-      const mac = Buffer.from([0x02, 0x42, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
-      if (servesMedia) mib.addTableRow("ipNetToMediaTable", mediaRow(benchIfIndex, ip, mac, ARP_TYPE.dynamic).row);
-      if (servesPhysical) {
-        mib.addTableRow("ipNetToPhysicalTable", physicalRow(benchIfIndex, ip, mac, ARP_TYPE.dynamic, 0).row);
-      }
-      added++;
-    }
-  }
-
-  function interfaces(r: SimRouter): SimInterface[] {
+  function interfaces(r: SimRouter, withBackground: boolean): SimInterface[] {
     const list: SimInterface[] = [];
     if (r.ifIndex !== 1) {
       list.push({ ifIndex: 1, name: "lo", type: 24, mac: Buffer.alloc(0), address: "127.0.0.1", prefixLength: 8 });
@@ -382,8 +359,9 @@ export async function startSnmpAgent(
       mac: Buffer.from([0x02, 0x53, 0, 0, (r.ifIndex >>> 8) & 0xff, r.ifIndex & 0xff]),
       address: r.address,
       prefixLength: r.prefixLength,
+      ...(r.address6 && isIpv6(r.address6) ? { address6: r.address6, prefixLength6: r.prefixLength6 ?? 64 } : {}),
     });
-    if (background > 0) {
+    if (withBackground && background > 0) {
       list.push({
         ifIndex: benchIfIndex,
         name: "bench0",
@@ -396,52 +374,92 @@ export async function startSnmpAgent(
     return list.filter((i) => isIpv4(i.address));
   }
 
+  /** A MIB showing router `name`'s live state: returns the function that mirrors it, touching only what changed. */
+  function mirror(m: snmp.Mib, name: string, withBackground: boolean): () => void {
+    m.setScalarValue("sysDescr", `vip-arp-exporter simulated router ${name}`);
+    m.setScalarValue("sysObjectID", "1.3.6.1.4.1.8072.3.2.10");
+    m.setScalarValue("sysName", name);
+    const ifTable = new SyncedTable(m, "ifTable");
+    const ifXTable = new SyncedTable(m, "ifXTable");
+    const ipAddrTable = new SyncedTable(m, "ipAddrTable");
+    const ipAddressTable = new SyncedTable(m, "ipAddressTable");
+    const mediaTable = new SyncedTable(m, "ipNetToMediaTable");
+    const physicalTable = new SyncedTable(m, "ipNetToPhysicalTable");
+    /** What the physical table shows per address when it mimics snmpd 5.9.3. */
+    const shownMacs = new Map<string, Buffer>();
+
+    // Background rows never change: added once, outside the synced sets.
+    if (withBackground && background > 0) {
+      const avoid = new Set([...segment.vips, ...router.entries.keys()]);
+      let added = 0;
+      for (let n = BACKGROUND_BASE + 1; added < background; n++) {
+        const ip = intToIpv4(n);
+        if (avoid.has(ip)) continue;
+        const mac = Buffer.from([0x02, 0x42, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+        if (servesMedia) m.addTableRow("ipNetToMediaTable", mediaRow(benchIfIndex, ip, mac, ARP_TYPE.dynamic).row);
+        if (servesPhysical) {
+          m.addTableRow("ipNetToPhysicalTable", physicalRow(benchIfIndex, ip, mac, ARP_TYPE.dynamic, 0).row);
+        }
+        added++;
+      }
+    }
+
+    return () => {
+      const r = segment.router(name);
+      m.setScalarValue("sysUpTime", ticks());
+      const ifs = interfaces(r, withBackground);
+      ifTable.sync(ifs.map((i) => ({ index: [i.ifIndex], row: [i.ifIndex, i.name, i.type, i.mac, 1, 1] })));
+      ifXTable.sync(ifs.map((i) => ({ index: [i.ifIndex], row: [i.ifIndex, i.name] })));
+      ipAddrTable.sync(
+        addressTables === "both" || addressTables === "ipAddrTable"
+          ? ifs.map((i) => ({ index: [i.address], row: [i.address, i.ifIndex, maskOf(i.prefixLength), 1] }))
+          : [],
+      );
+      // IPv6 addresses are listed here only (ipAddrTable is IPv4's), whichever tables are served.
+      const addressRows = ifs.map((i) => ipAddressRow(i.ifIndex, i.address, i.prefixLength));
+      const address6Rows = ifs.flatMap((i) => (i.address6 ? [ipAddressRow(i.ifIndex, i.address6, i.prefixLength6 ?? 64)] : []));
+      ipAddressTable.sync(addressTables === "both" || addressTables === "ipAddressTable" ? [...addressRows, ...address6Rows] : []);
+
+      const media: Row[] = [];
+      const physical: Row[] = [];
+      for (const [ip, e] of r.entries) {
+        const mac = macToOctets(e.mac);
+        if (!(isIpv4(ip) || isIpv6(ip)) || !mac) continue;
+        const type = e.static ? ARP_TYPE.static : ARP_TYPE.dynamic;
+        if (isIpv4(ip)) media.push(mediaRow(r.ifIndex, ip, mac, type));
+        const seen = shownMacs.get(ip);
+        const shown = seen ? Buffer.concat([mac.subarray(0, 1), seen.subarray(1)]) : mac;
+        shownMacs.set(ip, shown);
+        physical.push(physicalRow(r.ifIndex, ip, opts.stalePhysicalTable ? shown : mac, type, 0));
+      }
+      mediaTable.sync(servesMedia ? media : []);
+      physicalTable.sync(servesPhysical ? physical : []);
+    };
+  }
+
+  const mirrors = [mirror(mib, routerName, true)];
+  const contextMibs = new Map<string, snmp.Mib>();
+  for (const [context, other] of Object.entries(opts.contexts ?? {})) {
+    segment.router(other); // fails early on a wrong name
+    const m = snmp.createMib();
+    registerProviders(m);
+    mirrors.push(mirror(m, other, false));
+    contextMibs.set(context, m);
+  }
+  if (contextMibs.size > 0) serveContexts(agent, contextMibs);
+
   function up(): boolean {
     return segment.routers.get(routerName)?.up ?? false;
   }
 
-  /** Mirrors the segment's live state into the MIB, touching only what changed. */
+  /** Mirrors the segment's live state into the MIBs, touching only what changed. */
   function refresh(): void {
     const r = segment.router(routerName);
-
     if (!authorizer.getCommunities().includes(r.community)) {
       for (const c of [...authorizer.getCommunities()]) authorizer.deleteCommunity(c);
       authorizer.addCommunity(r.community);
     }
-    mib.setScalarValue("sysUpTime", ticks());
-
-    const ifs = interfaces(r);
-    ifTable.sync(ifs.map((i) => ({ index: [i.ifIndex], row: [i.ifIndex, i.name, i.type, i.mac, 1, 1] })));
-    ifXTable.sync(ifs.map((i) => ({ index: [i.ifIndex], row: [i.ifIndex, i.name] })));
-    ipAddrTable.sync(
-      addressTables === "both" || addressTables === "ipAddrTable"
-        ? ifs.map((i) => ({ index: [i.address], row: [i.address, i.ifIndex, maskOf(i.prefixLength), 1] }))
-        : [],
-    );
-    ipAddressTable.sync(
-      addressTables === "both" || addressTables === "ipAddressTable"
-        ? ifs.map((i) => {
-            const addr = ipBytes(i.address);
-            const net = networkOf(i.address, i.prefixLength);
-            const prefix = `${IP_ADDRESS_PREFIX_ORIGIN}.${i.ifIndex}.${INET_ADDRESS_IPV4}.4.${net}.${i.prefixLength}`;
-            // unicast(1), manual(2), preferred(1)
-            return { index: [INET_ADDRESS_IPV4, addr], row: [INET_ADDRESS_IPV4, addr, i.ifIndex, 1, prefix, 2, 1] };
-          })
-        : [],
-    );
-
-    const media: Row[] = [];
-    const physical: Row[] = [];
-    for (const [ip, e] of r.entries) {
-      const mac = macToOctets(e.mac);
-      if (!isIpv4(ip) || !mac) continue;
-      const type = e.static ? ARP_TYPE.static : ARP_TYPE.dynamic;
-      media.push(mediaRow(r.ifIndex, ip, mac, type));
-      if (!firstMacs.has(ip)) firstMacs.set(ip, mac);
-      physical.push(physicalRow(r.ifIndex, ip, opts.stalePhysicalTable ? firstMacs.get(ip)! : mac, type, 0));
-    }
-    mediaTable.sync(servesMedia ? media : []);
-    physicalTable.sync(servesPhysical ? physical : []);
+    for (const m of mirrors) m();
   }
 
   const port = sock.address().port;
@@ -457,5 +475,37 @@ export async function startSnmpAgent(
       })();
       return closing;
     },
+  };
+}
+
+/** The parts of net-snmp's Agent that serving a context needs (not in its public API). */
+interface AgentInternals {
+  mib: snmp.Mib;
+  onProxyRequest(socket: unknown, message: { pdu: { type: number; contextName?: string } }, rinfo: unknown): void;
+  getRequest(socket: unknown, message: unknown, rinfo: unknown): void;
+  getNextRequest(socket: unknown, message: unknown, rinfo: unknown): void;
+  getBulkRequest(socket: unknown, message: unknown, rinfo: unknown): void;
+}
+
+/**
+ * net-snmp's agent hands every request with a contextName to its proxy forwarder; this one
+ * answers it from that context's MIB instead, as a router with per-VRF contexts does. A context
+ * it does not have gets no answer (net-snmp's behaviour; a real agent sends a report).
+ */
+function serveContexts(agent: snmp.Agent, mibs: Map<string, snmp.Mib>): void {
+  const a = agent as unknown as AgentInternals;
+  a.onProxyRequest = (socket, message, rinfo) => {
+    const m = mibs.get(message.pdu.contextName ?? "");
+    if (!m) return;
+    const own = a.mib;
+    a.mib = m;
+    try {
+      // Requests on scalars and tables without handlers complete synchronously: the response is sent before the MIB is swapped back.
+      if (message.pdu.type === snmp.PduType.GetRequest) a.getRequest(socket, message, rinfo);
+      else if (message.pdu.type === snmp.PduType.GetNextRequest) a.getNextRequest(socket, message, rinfo);
+      else if (message.pdu.type === snmp.PduType.GetBulkRequest) a.getBulkRequest(socket, message, rinfo);
+    } finally {
+      a.mib = own;
+    }
   };
 }

@@ -1,11 +1,12 @@
-// A simulated infra node: an ssh2 server on 127.0.0.1 that answers the inventory and arping
-// commands from the node's live state in the segment. No shell: a command is split on spaces
+// A simulated infra node: an ssh2 server on 127.0.0.1 that answers the inventory, arping and
+// ndptool commands from the node's live state in the segment. No shell: a command is split on spaces
 // and must match one of the known forms exactly; everything else is "command not found".
 import { createServer, isIPv6, type AddressInfo, type Socket } from "node:net";
 import ssh2 from "ssh2";
 import type { AuthContext, Connection, ServerChannel } from "ssh2";
 import { isIp } from "../model/net.js";
 import { ARPING_USAGE, isArpingCommand, parseArpingArgs, splitArgv } from "./arping-args.js";
+import { isNdptoolCommand, NDPTOOL_USAGE, parseNdptoolArgs } from "./ndptool-args.js";
 import type { SimNode, SimSegment } from "./segment.js";
 
 const { Server, utils } = ssh2;
@@ -137,7 +138,9 @@ export function answer(segment: SimSegment, node: SimNode, command: string): Rep
     return { code: 1, stderr: `cat: ${argv[1]}: No such file or directory\n` };
   }
   if (cmd === "command -v arping") return node.hasArping ? { code: 0, stdout: "/usr/sbin/arping\n" } : { code: 1 };
+  if (cmd === "command -v ndptool") return (node.hasNdptool ?? true) ? { code: 0, stdout: "/usr/bin/ndptool\n" } : { code: 1 };
   if (isArpingCommand(argv)) return arping(segment, node, argv);
+  if (isNdptoolCommand(argv)) return ndptool(segment, node, argv);
   const name = (argv[0] ?? "").slice(0, 80);
   return { code: 127, stderr: `bash: ${name}: command not found\n` };
 }
@@ -164,6 +167,21 @@ function arping(segment: SimSegment, node: SimNode, argv: string[]): Reply {
   if ("error" in run) return run.error;
   for (let i = 0; i < run.count; i++) segment.garp(node.name, run.vip, run.form);
   return run.done;
+}
+
+/**
+ * ndptool send -t na: one neighbour advertisement per run, sent at once, nothing printed. Like
+ * the real one it does not check that the node holds the target (that rule is the planner's).
+ * Without -U the NA is solicited (no override flag): routers move no entry for it.
+ */
+function ndptool(segment: SimSegment, node: SimNode, argv: string[]): Reply {
+  if (!(node.hasNdptool ?? true)) return { code: 127, stderr: `bash: ${argv[0]}: command not found\n` };
+  const parsed = parseNdptoolArgs(argv);
+  if (!parsed.ok) return { code: 1, stderr: `${parsed.error}\n${parsed.usage ? `${NDPTOOL_USAGE}\n` : ""}` };
+  const { iface, target, unsolicited } = parsed.args;
+  if (iface !== node.interface) return { code: 1, stderr: `Interface "${iface}" does not exist\n` };
+  if (unsolicited) segment.unsolicitedNa(node.name, target);
+  return { code: 0 };
 }
 
 /**

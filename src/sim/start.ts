@@ -72,7 +72,7 @@ export async function startSimulation(scenario: Scenario, opts: SimulationOption
       scenario.nodes.map((n) => ({ host: "127.0.0.1", port: nodes[n.name]!.port, publicKey: keys.hostKeys[n.name]!.publicKey })),
     );
     const config: Config = {
-      vips: [...scenario.vips],
+      vips: [...segment.vips],
       nodes: scenario.nodes.map((n) => ({
         name: n.name,
         host: "127.0.0.1",

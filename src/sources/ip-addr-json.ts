@@ -1,9 +1,9 @@
 // Parser for `ip -j addr show dev IF` (iproute2 >= 4.13). Pure.
-import { isIp, normalizeMac } from "../model/net.js";
+import { normalizeIp, normalizeMac } from "../model/net.js";
 import type { Mac } from "../model/types.js";
 
 export interface InterfaceAddresses {
-  /** Addresses on the interface (IPv4 and IPv6), without prefix length, in output order. */
+  /** Addresses on the interface (IPv4 and IPv6, IPv6 in RFC 5952 form), without prefix length, in output order. */
   addresses: string[];
   /** The interface's MAC; null when the output has none (then read /sys/class/net/IF/address). */
   mac: Mac | null;
@@ -39,7 +39,9 @@ export function parseIpAddrJson(stdout: string, iface: string): InterfaceAddress
   const info = Array.isArray(link.addr_info) ? link.addr_info : [];
   for (const a of info) {
     const local = typeof a === "object" && a !== null ? (a as Record<string, unknown>).local : undefined;
-    if (typeof local === "string" && isIp(local) && !addresses.includes(local)) addresses.push(local);
+    // In the VIPs' form (RFC 5952 for IPv6), so the join compares one spelling.
+    const address = typeof local === "string" ? normalizeIp(local) : null;
+    if (address !== null && !addresses.includes(address)) addresses.push(address);
   }
   return { addresses, mac };
 }

@@ -132,6 +132,8 @@ declare module "net-snmp" {
       close(callback?: (socket: { address: string; family: string; port: number }) => void): void;
     }
 
+    const PduType: Record<string, number>;
+    function createMib(): Mib;
     const Version2c: number;
     const Version3: number;
     const ObjectType: Record<string, number>;

@@ -22,7 +22,7 @@ const NO_VIEW =
   "the SNMP agent 127.0.0.1:PORT does not show ipNetToMediaTable (1.3.6.1.2.1.4.22) or ipNetToPhysicalTable (1.3.6.1.2.1.4.35) to this community " +
   "(a GETNEXT from the table's entry left the table at once): the ARP table is outside its view or not supported, so the router's entries for the VIPs are unknown. " +
   'Add the IP-MIB ARP table to the view of this community (net-snmp snmpd.conf: "view VIEW included .1.3.6.1.2.1.4.22", "view VIEW included .1.3.6.1.2.1.4.35", ' +
-  '"view VIEW included .1.3.6.1.2.1.4.20", where VIEW is the view of the rocommunity/rouser line; Debian\'s stock view "systemonly" shows none of them) and restart the agent';
+  '"view VIEW included .1.3.6.1.2.1.4.20", "view VIEW included .1.3.6.1.2.1.4.34", where VIEW is the view of the rocommunity/rouser line; Debian\'s stock view "systemonly" shows none of them) and restart the agent';
 const GET = (oid: string) => `1.3.6.1.2.1.4.22.1.2.2.${oid}`;
 const noRow = (why: string) => `malformed SNMP GET response from 127.0.0.1:PORT: no row of the answer is usable: ipNetToMedia row ${GET("192.0.2.101")}: ${why} (and 2 more); ${REMEDY}`;
 const TIMEOUT = "SNMP request to 127.0.0.1:PORT timed out after 300ms: check address, community and ACL";

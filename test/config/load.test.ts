@@ -75,7 +75,7 @@ describe("config loading", () => {
 
   it("names the path and reason of bad values", () => {
     const p = problems(CONTRACT.replace("198.51.100.102,", "198.51.100.300,").replace("timeout: 5s", "timeout: five"));
-    expect(p).toContain("vips[1]: must be an IPv4 address");
+    expect(p).toContain("vips[1]: must be an IPv4 or IPv6 address");
     expect(p).toContain("ssh.timeout: must be a duration like 500ms, 5s, 1m");
   });
 
@@ -84,8 +84,17 @@ describe("config loading", () => {
     expect(problems(CONTRACT.replace("  timeout: 5s", "  timeout: true"))).toEqual(["ssh.timeout: Invalid input: expected string, received boolean"]);
   });
 
-  it("refuses IPv6 VIPs with the reason (ARP is IPv4 only)", () => {
-    expect(problems(CONTRACT.replace("198.51.100.103]", "2001:db8::103]"))).toContain("vips[2]: must be an IPv4 address (ARP is IPv4 only)");
+  it("accepts IPv6 VIPs in RFC 5952 form, whatever their spelling, and refuses the ones no client reaches", () => {
+    const c = parse(CONTRACT.replace("198.51.100.103]", "2001:DB8:0:0::0103]"));
+    expect(c.vips).toEqual(["198.51.100.101", "198.51.100.102", "2001:db8::103"]);
+    expect(problems(CONTRACT.replace("198.51.100.102, 198.51.100.103]", "2001:db8::103, 2001:DB8:0::103]"))).toEqual(['vips[2]: duplicate VIP "2001:db8::103"']);
+    const bad = (vip: string) => problems(CONTRACT.replace("198.51.100.103]", `"${vip}"]`));
+    expect(bad("fe80::1%eth0")).toEqual(["vips[2]: must be an IPv4 or IPv6 address without a zone index (%...)"]);
+    expect(bad("fe80::103")).toEqual(["vips[2]: must not be a link-local address (fe80::/10): use a global or unique-local VIP"]);
+    expect(bad("ff02::1")).toEqual(["vips[2]: must not be a multicast address (ff00::/8)"]);
+    expect(bad("::")).toEqual(["vips[2]: must not be the unspecified address ::"]);
+    expect(bad("::1")).toEqual(["vips[2]: must not be the loopback address ::1"]);
+    expect(bad("::ffff:198.51.100.103")).toEqual(["vips[2]: is an IPv4-mapped address: write the IPv4 address 198.51.100.103"]);
   });
 
   it("rejects interfaces that could smuggle shell syntax", () => {

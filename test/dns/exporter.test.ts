@@ -32,7 +32,8 @@ describe("the simulated name server", () => {
     });
     try {
       const at = { server: { host: "127.0.0.1", port: server.port }, timeoutMs: 2000 };
-      expect((await lookupName(FOO, at)).addresses).toEqual(["192.0.2.101", "192.0.2.102", "2001:db8::101", "::ffff:192.0.2.1"]);
+      // compareIp order: IPv4, then IPv6 by value (::ffff:192.0.2.1 is the smaller one).
+      expect((await lookupName(FOO, at)).addresses).toEqual(["192.0.2.101", "192.0.2.102", "::ffff:192.0.2.1", "2001:db8::101"]);
       await expect(lookupName("empty.os.example.com", at)).rejects.toMatchObject({ failure: "nodata" });
       await expect(lookupName("bar.os.example.com", at)).rejects.toMatchObject({ failure: "nxdomain" });
       // Two queries per lookup (A and AAAA), three lookups.

@@ -125,6 +125,8 @@ describe("README.md: troubleshooting", () => {
     "it may or may not have run: check sshd and the network path to the host",
     "check nodes[].interface and that iproute2 is installed",
     "install iputils-arping",
+    "install libndp-tools (ndptool)",
+    "unless the router accepts untracked ones (Linux accept_untracked_na)",
     "unless the router accepts unsolicited ARP (arp_accept)",
     "(a static entry: a GARP cannot move it)",
     "fix the static entry on the router",

@@ -32,7 +32,7 @@ describe("scenarios/", () => {
     }
     expect(s.vips.length).toBeGreaterThan(0);
     // The simulator may name these addresses but never sends to them: keep to the documentation ranges.
-    for (const a of [...s.vips, ...s.nodes.map((n) => n.address)]) expect(a, file).toMatch(/^(192\.0\.2|198\.51\.100|203\.0\.113)\./);
+    for (const a of [...s.vips, ...s.nodes.map((n) => n.address)]) expect(a, file).toMatch(/^(192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|2001:db8:)/i);
   });
 
   it.each(files)("docs/scenarios.md describes %s", (file) => {

@@ -1,45 +1,27 @@
 // End-to-end: the exporter (real config loader, collectors, HTTP server) against the real
 // lab. Ground truth is always read from the router's kernel (`ip neigh` in its namespace)
 // and the nodes' interfaces, never through the exporter. Each test builds its own lab.
-import { randomBytes } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Lab, type LabOptions, startLab } from "../../lab/lab.js";
+import type { Lab, LabOptions } from "../../lab/lab.js";
 import { reapAbandonedLabs } from "../../lab/reap.js";
 import { pollUntil } from "../../lab/wait.js";
-import { imbalanceRatio, labAvailability, pick, type RunningExporter, type Sample, startExporter, value } from "./exporter-harness.js";
+import { imbalanceRatio, LabSession, labAvailability, pick, type RunningExporter, type Sample, value } from "./exporter-harness.js";
 
 const { canRun, why, missing, isRoot } = labAvailability();
 const CI = process.env.CI === "true";
 const ROUTERS = ["lab-router", "lab-router-ssh"] as const; // SNMP and SSH (ip -j neigh) views
 const TIMEOUT = 180_000;
 
-const labs: Lab[] = [];
-const exporters: RunningExporter[] = [];
-
-async function lab(opts: LabOptions = {}): Promise<Lab> {
-  const l = await startLab({ prefix: `ve-${randomBytes(3).toString("hex")}`, subnetWaitMs: 120_000, ownedByProcess: true, ...opts });
-  labs.push(l);
-  return l;
-}
-
-async function exporter(l: Lab): Promise<RunningExporter> {
-  const e = await startExporter(l.configFile);
-  exporters.push(e);
-  return e;
-}
+const session = new LabSession("ve");
+const lab = (opts: LabOptions = {}): Promise<Lab> => session.lab(opts);
+const exporter = (l: Lab): Promise<RunningExporter> => session.exporter(l);
 
 // A lab left by an earlier run that died would keep the subnet taken.
 beforeAll(async () => {
   if (canRun) await reapAbandonedLabs();
 }, 60_000);
 
-// Exporters first (their SSH sessions and SNMP sockets point into the lab), then the labs.
-afterEach(async () => {
-  for (const e of exporters.splice(0)) await e.close().catch(() => {});
-  const errors: string[] = [];
-  for (const l of labs.splice(0)) await l.down().catch((err: Error) => errors.push(err.message));
-  if (errors.length) throw new Error(`lab teardown failed: ${errors.join("; ")}`);
-}, 60_000);
+afterEach(() => session.teardown(), 60_000);
 
 const nodeOfMac = (l: Lab, mac: string | null): string | null => l.nodes.find((n) => n.mac === mac)?.name ?? null;
 

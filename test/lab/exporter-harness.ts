@@ -3,6 +3,8 @@
 import { openRuntime } from "../../src/cli/runtime.js";
 import { serve } from "../../src/cli/serve.js";
 import { silentLogger } from "../../src/log.js";
+import { randomBytes } from "node:crypto";
+import { type Lab, type LabOptions, startLab } from "../../lab/lab.js";
 import { missingTools, BASE_TOOLS, CLIENT_TOOLS, KEEPALIVED_TOOLS } from "../../lab/tools.js";
 
 export interface Sample {
@@ -108,4 +110,33 @@ export function labAvailability(): { canRun: boolean; why: string; missing: stri
   const isRoot = process.getuid?.() === 0;
   const missing = missingTools([...BASE_TOOLS, ...KEEPALIVED_TOOLS, ...CLIENT_TOOLS]);
   return { canRun: isRoot && missing.length === 0, why: !isRoot ? "not root" : `missing ${missing.join(", ")}`, missing, isRoot };
+}
+
+/** The labs and exporters a test file starts, each test's torn down after it. */
+export class LabSession {
+  private readonly labs: Lab[] = [];
+  private readonly exporters: RunningExporter[] = [];
+
+  /** @param tag namespace prefix start (a random suffix makes each lab's unique) */
+  constructor(private readonly tag: string, private readonly defaults: LabOptions = {}) {}
+
+  async lab(opts: LabOptions = {}): Promise<Lab> {
+    const l = await startLab({ prefix: `${this.tag}-${randomBytes(3).toString("hex")}`, subnetWaitMs: 120_000, ownedByProcess: true, ...this.defaults, ...opts });
+    this.labs.push(l);
+    return l;
+  }
+
+  async exporter(l: Lab): Promise<RunningExporter> {
+    const e = await startExporter(l.configFile);
+    this.exporters.push(e);
+    return e;
+  }
+
+  /** Exporters first (their SSH sessions and SNMP sockets point into the lab), then the labs. */
+  async teardown(): Promise<void> {
+    for (const e of this.exporters.splice(0)) await e.close().catch(() => {});
+    const errors: string[] = [];
+    for (const l of this.labs.splice(0)) await l.down().catch((err: Error) => errors.push(err.message));
+    if (errors.length) throw new Error(`lab teardown failed: ${errors.join("; ")}`);
+  }
 }

@@ -28,7 +28,7 @@ describe("the command", () => {
     expect(() => neighGetCommand(["198.51.100.1; reboot"], () => "eth0")).toThrow(/refusing to build a command with "198\.51\.100\.1; reboot": not an IP address/);
     expect(() => neighGetCommand(["198.51.100.1"], () => "eth0$(id)")).toThrow(/refusing to build a command with "eth0\$\(id\)": not an interface name/);
     expect(() => routeGetCommand(["fe80::1%eth0"])).toThrow(/refusing to build a command with "fe80::1%eth0": not an IP address/);
-    expect(routeGetCommand(["2001:db8::101"])).toBe('echo "@vip 2001:db8::101"; ip -j route get 2001:db8::101 2>&1; echo "@rc $?"');
+    expect(routeGetCommand(["2001:db8::101"])).toBe('echo "@vip 2001:db8::101"; ip -6 -j route get 2001:db8::101 2>&1; echo "@rc $?"');
   });
 });
 
@@ -97,6 +97,11 @@ describe("a linux router in a test namespace", () => {
       ["-n", NS, "neigh", "add", "198.51.100.101", "lladdr", "02:00:00:00:00:01", "dev", "vip0", "nud", "permanent"],
       ["-n", NS, "neigh", "add", "198.51.100.102", "lladdr", "02:00:00:00:00:02", "dev", "vip0", "nud", "stale"],
       ["-n", NS, "neigh", "add", "198.51.100.104", "dev", "vip0", "nud", "failed"],
+      // IPv6 too (no DAD: nothing is sent): the same read asks with ip -6.
+      ["-n", NS, "addr", "add", "2001:db8:0:1::fe/64", "dev", "vip0", "nodad"],
+      ["-n", NS, "-6", "neigh", "add", "2001:db8:0:1::101", "lladdr", "02:00:00:00:00:11", "dev", "vip0", "nud", "stale"],
+      ["-n", NS, "-6", "neigh", "add", "2001:db8:0:1::102", "lladdr", "02:00:00:00:00:12", "dev", "vip0", "nud", "permanent"],
+      ["-n", NS, "-6", "neigh", "add", "2001:db8:0:1::104", "dev", "vip0", "nud", "failed"],
     ];
     for (const step of steps) {
       const r = run(...step);
@@ -132,6 +137,26 @@ describe("a linux router in a test namespace", () => {
     expect(server.commands.map((c) => c.match(/ip -j (route|neigh) get/g)?.length)).toEqual([4, 4, 4]);
     expect(server.commands[0]).toBe(routeGetCommand(vips));
     expect(server.commands.slice(1)).toEqual([neighGetCommand(vips, () => "vip0"), neighGetCommand(vips, () => "vip0")]);
+  });
+
+  it("reads IPv4 and IPv6 VIPs from the kernel in one exec, IPv6 ones with ip -6, whatever their spelling in the answer", async () => {
+    server.commands.length = 0;
+    const s = source();
+    const vips = ["198.51.100.101", "2001:db8:0:1::101", "2001:db8:0:1::102", "2001:db8:0:1::103", "2001:db8:0:1::104"];
+    expect(await s.read(vips)).toEqual({
+      router: "lnx",
+      entries: [
+        { vip: "198.51.100.101", mac: "02:00:00:00:00:01", static: true, interface: "vip0" },
+        { vip: "2001:db8:0:1::101", mac: "02:00:00:00:00:11", static: false, interface: "vip0" },
+        { vip: "2001:db8:0:1::102", mac: "02:00:00:00:00:12", static: true, interface: "vip0" },
+      ],
+    });
+    expect(server.commands).toEqual([routeGetCommand(vips), neighGetCommand(vips, () => "vip0")]);
+    expect(server.commands[1]!.match(/ip -6 -j neigh get/g)).toHaveLength(4);
+  });
+
+  it("an IPv6 VIP the router has no route to says to set interface", async () => {
+    await expect(source().read(["2001:db8:9::1"])).rejects.toThrow(/ip route get 2001:db8:9::1 exited 2: RTNETLINK answers: Network is unreachable; set routers\[\]\.interface/);
   });
 
   it("with routers[].interface it asks no route", async () => {

@@ -2,7 +2,7 @@
 // never returned; generated tables parse back to exactly their complete rows.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeMac } from "../../src/model/net.js";
+import { normalizeIp, normalizeMac } from "../../src/model/net.js";
 import { PLATFORMS, type CliParser, type ParseResult } from "../../src/sources/router-cli/index.js";
 import type { RouterPlatform } from "../../src/config/types.js";
 import { fixture } from "./fixtures.js";
@@ -49,7 +49,8 @@ function assertGrounded(input: string, result: ParseResult): number {
   const visible = input.replace(/\x1b\[[0-9;]*[A-Za-z]|\x08/g, " ");
   const units = (isJson ? jsonUnits(visible) : visible.split(/\r\n|\r|\n/)).map((l) => l.split(/[\s",[\]{}=()]+/).filter((t) => t !== ""));
   for (const entry of result.entries) {
-    const source = units.find((toks) => toks.includes(entry.ip) && toks.some((t) => macOf(t) === entry.mac || normalizeMac(t) === entry.mac));
+    // IPv6 entries come in normalizeIp form, whatever spelling the line has.
+    const source = units.find((toks) => toks.some((t) => t === entry.ip || normalizeIp(t) === entry.ip) && toks.some((t) => macOf(t) === entry.mac || normalizeMac(t) === entry.mac));
     expect(source, `entry ${entry.ip} ${entry.mac} has no source line`).toBeDefined();
   }
   for (const err of result.errors) {

@@ -343,3 +343,55 @@ describe("duplicates in one table", () => {
     expect(reading.entries).toEqual([{ vip: "192.0.2.101", mac: N3, static: false, interface: "Vlan200" }]);
   });
 });
+
+// A router with IPv4 and IPv6 VIPs runs its ARP command and its IPv6 neighbour command.
+describe("a dual-stack router over SSH", () => {
+  const P = "2001:db8:0:1::";
+  const v = (suffix: string): string => `${P}${suffix}`;
+  const TABLES: Record<string, string> = {
+    "show ip arp": "cisco-ios-core.txt",
+    "show ipv6 neighbors": "cisco-ios-show-ipv6-neighbors.txt",
+    "show ipv6 neighbor": "cisco-nxos-show-ipv6-neighbor.txt",
+    "show ipv6 neighbor vrf PROD": "cisco-nxos-show-ipv6-neighbor.txt",
+    "show ip arp detail vrf all": "cisco-nxos-detail-vrf-all.txt",
+  };
+
+  it("runs the ARP command for the IPv4 VIPs and the IPv6 command for the IPv6 ones, entries in VIP order", async () => {
+    reply = (command) => (TABLES[command] ? { stdout: fixture(TABLES[command]!) } : { code: 1, stderr: "% Invalid input" });
+    const reading = await source("cisco-ios").read([v("101"), "192.0.2.101", v("102"), "192.0.2.102", v("104")]);
+    expect(server.commands).toEqual(["show ip arp", "show ipv6 neighbors"]);
+    expect(reading.entries).toEqual([
+      { vip: v("101"), mac: N1, static: false, interface: "Gi0/0/1" },
+      { vip: "192.0.2.101", mac: N1, static: false, interface: "GigabitEthernet0/0/1" },
+      { vip: v("102"), mac: N3, static: false, interface: "Gi0/0/1" },
+      { vip: "192.0.2.102", mac: N3, static: false, interface: "GigabitEthernet0/0/1" },
+    ]);
+  });
+
+  it("IPv6 VIPs alone run the IPv6 command alone; a command override replaces the ARP command only", async () => {
+    reply = (command) => ({ stdout: fixture(TABLES[command] ?? "cisco-ios-core.txt") });
+    expect((await source("cisco-ios").read([v("103")])).entries.map((x) => x.mac)).toEqual([N3]);
+    expect(server.commands).toEqual(["show ipv6 neighbors"]);
+    server.commands.length = 0;
+    await source("cisco-ios", { command: "show ip arp vrf PROD" }).read(["192.0.2.101", v("103")]);
+    expect(server.commands).toEqual(["show ip arp vrf PROD", "show ipv6 neighbors"]);
+  });
+
+  it("vrf: selects the IPv6 table by name where the platform can (NX-OS)", async () => {
+    reply = (command) => (TABLES[command] ? { stdout: fixture(TABLES[command]!).replace("for VRF default", "for VRF PROD") } : { code: 1, stderr: "% Invalid command" });
+    const reading = await source("cisco-nxos", { vrf: "PROD" }).read([v("101")]);
+    expect(server.commands).toEqual(["show ipv6 neighbor vrf PROD"]);
+    expect(reading.entries).toEqual([{ vip: v("101"), mac: N1, static: false, interface: "Vlan100" }]);
+  });
+
+  it("an unparseable IPv6 table fails the read naming its command and line", async () => {
+    reply = (command) => ({ stdout: command === "show ipv6 neighbors" ? fixture("cisco-ios-core.txt") : fixture("cisco-ios-core.txt") });
+    await expect(source("cisco-ios").read([v("101")])).rejects.toThrow(/cannot parse `show ipv6 neighbors` output from core-s1, line \d+: .* check that platform "cisco-ios" matches the router/);
+  });
+
+  it("a platform without an IPv6 reader refuses IPv6 VIPs, saying what to do", async () => {
+    reply = () => ({ stdout: "" });
+    await expect(source("fortios").read([v("101")])).rejects.toThrow(/router core-s1: platform "fortios" has no IPv6 neighbour reader yet .*read this router over SNMP/);
+    expect(server.commands).toEqual([]);
+  });
+});

@@ -144,15 +144,16 @@ describe("IPv4 in OID indexes", () => {
     // Random sub-ids almost never form an index: add real indexes of either table with one
     // sub-id edited, dropped or added, so both branches are reached (counted).
     const table = fc.constantFrom("ipNetToMedia" as const, "ipNetToPhysical" as const);
-    const nearIndex = fc
-      .record({
-        t: table,
+    const nearIndex = table
+      .chain((t) => fc.record({
+        t: fc.constant(t),
         ifIndex: fc.integer({ min: 1, max: 0x7fffffff }),
-        ip: fc.ipV4(),
+        // ipNetToPhysical rows are IPv4 or IPv6 (index ifIndex.2.16.address).
+        ip: t === "ipNetToPhysical" ? fc.oneof(fc.ipV4(), fc.ipV6()) : fc.ipV4(),
         edit: fc.constantFrom("none", "set", "drop", "add"),
         at: fc.nat(),
         v: fc.oneof(fc.integer({ min: -1, max: 300 }), fc.double()),
-      })
+      }))
       .map(({ t, ifIndex, ip, edit, at, v }) => {
         const ix = arpRowIndex(t, ifIndex, ip);
         const i = at % ix.length;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { normalizeIp } from "../../src/model/net.js";
 import { parseIpAddrJson, type InterfaceAddresses } from "../../src/sources/ip-addr-json.js";
 import { reach } from "../helpers/reach.js";
 
@@ -78,7 +79,7 @@ describe("parseIpAddrJson", () => {
       for (let i = 0; i < empties; i++) objects.splice(i % (objects.length + 1), 0, {});
       const eth0 = links.find((l) => l.ifname === "eth0");
       const expected = eth0
-        ? { mac: eth0.mac?.toLowerCase() ?? null, addresses: [...new Set(eth0.locals.filter((a) => a.valid).map((a) => a.local as string))] }
+        ? { mac: eth0.mac?.toLowerCase() ?? null, addresses: [...new Set(eth0.locals.filter((a) => a.valid).map((a) => normalizeIp(a.local as string)!))] }
         : null;
       return { text: JSON.stringify(objects), expected };
     });

@@ -1,5 +1,5 @@
 // Line-level helpers shared by the CLI parsers. Everything here is total: no input throws.
-import { normalizeMac } from "../../model/net.js";
+import { ipv6Groups, normalizeIp, normalizeMac } from "../../model/net.js";
 import type { CliArpEntry, ParseError } from "./types.js";
 
 /** Splits output into lines (CRLF from network devices included). */
@@ -24,6 +24,16 @@ export function rowError(line: number, text: string, reason: string): ParseError
 /** Four dot-separated numbers: an IPv4 address, or a broken one that must be reported. */
 export function looksIpv4(token: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(token);
+}
+
+/** Colon-separated hex groups (three or more, "::" included), not a MAC: an IPv6 address, or a broken one that must be reported. */
+export function looksIpv6(token: string): boolean {
+  return /^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,9}(?:%\S+)?$/i.test(token) && /[0-9a-f]/i.test(token) && !looksMac(token);
+}
+
+/** An IPv6 address column in normalizeIp form (RFC 5952: what VIPs are compared in); null when it is none. */
+export function readIpv6(token: string | undefined): string | null {
+  return token !== undefined && ipv6Groups(token) !== null ? normalizeIp(token) : null;
 }
 
 const MAC_SHAPES = [
@@ -80,12 +90,12 @@ export function isDeviceError(line: string): boolean {
   return /^\s*(%\s*\S|error:|syntax error|unknown command|Command ".*" is unknown|Object ".*" is unknown)/i.test(line);
 }
 
-/** VRF headers of IOS-XE / EOS / NX-OS. Returns the VRF name, null for "all contexts", undefined when not a header. */
+/** VRF headers of IOS-XE / EOS / NX-OS (ARP and IPv6 adjacency tables). Returns the VRF name, null for "all contexts", undefined when not a header. */
 export function vrfHeader(line: string): string | null | undefined {
   const t = line.trim();
-  let m = /^IP ARP Table for context (\S+)$/i.exec(t);
+  let m = /^IP(?:v6)? (?:ARP|Adjacency) Table for (?:context|VRF) (\S+)$/i.exec(t);
   if (m) return m[1]!;
-  if (/^IP ARP Table for all contexts$/i.test(t)) return null;
+  if (/^IP(?:v6)? (?:ARP|Adjacency) Table for all (?:contexts|VRFs)$/i.test(t)) return null;
   m = /^VRF(?: name)?:?\s+(\S+)$/i.exec(t);
   if (m) return m[1]!;
   return undefined;

@@ -1,18 +1,23 @@
 // The platform table: the only place that knows a platform exists. Each row names the
 // command (a fixed string; an override from config is validated, never interpolated), the
-// parser, what the SSH user needs to run it, and how `vrf:` works there.
+// parser, what the SSH user needs to run it, and how `vrf:` works there; and, where IPv6
+// neighbours can be read, the IPv6 command and parser (a router with IPv4 and IPv6 VIPs runs both).
 import { parseAristaEos } from "./arista-eos.js";
+import { parseAristaEosIpv6 } from "./arista-eos-ipv6.js";
 import { parseArubaAoscx } from "./aruba-aoscx.js";
 import { parseArubaosSwitch } from "./arubaos-switch.js";
 import { parseCiscoAsa } from "./cisco-asa.js";
 import { parseCiscoIos } from "./cisco-ios.js";
+import { parseCiscoIosIpv6 } from "./cisco-ios-ipv6.js";
 import { parseCiscoIosxr } from "./cisco-iosxr.js";
 import { parseCiscoNxos } from "./cisco-nxos.js";
+import { parseCiscoNxosIpv6 } from "./cisco-nxos-ipv6.js";
 import { parseExtremeExos } from "./extreme-exos.js";
 import { parseFortios } from "./fortios.js";
 import { parseHpeComware } from "./hpe-comware.js";
 import { parseHuaweiVrp } from "./huawei-vrp.js";
 import { parseJunos } from "./junos.js";
+import { parseJunosIpv6 } from "./junos-ipv6.js";
 import { parseLinux } from "./linux.js";
 import { parseMikrotikRouteros } from "./mikrotik-routeros.js";
 import { parsePanos } from "./panos.js";
@@ -21,17 +26,21 @@ import type { CliParser } from "./types.js";
 export type { CliArpEntry, CliParser, ParseError, ParseResult } from "./types.js";
 export {
   parseAristaEos,
+  parseAristaEosIpv6,
   parseArubaAoscx,
   parseArubaosSwitch,
   parseCiscoAsa,
   parseCiscoIos,
+  parseCiscoIosIpv6,
   parseCiscoIosxr,
   parseCiscoNxos,
+  parseCiscoNxosIpv6,
   parseExtremeExos,
   parseFortios,
   parseHpeComware,
   parseHuaweiVrp,
   parseJunos,
+  parseJunosIpv6,
   parseLinux,
   parseMikrotikRouteros,
   parsePanos,
@@ -44,9 +53,19 @@ export type VrfSupport =
   /** The output names none, but the platform's command takes a VRF name (validated by the schema). */
   | { kind: "selected"; command: (vrf: string) => string };
 
+/** The IPv6 neighbour table of a platform: its own command (no override: `command:` is the ARP one's) and parser. */
+export interface Ipv6Table {
+  command: string;
+  parse: CliParser;
+  /** How `routers[].vrf` reaches this command; absent: as for the ARP command (no VRF support). */
+  vrf?: VrfSupport;
+}
+
 export interface Platform {
   command: string;
   parse: CliParser;
+  /** Absent: IPv6 neighbours cannot be read on this platform (IPv6 VIPs on it are a config error). */
+  ipv6?: Ipv6Table;
   /** What the SSH user needs to run the command (README platform table). */
   privilege: string;
   /** Absent: the output never names a VRF, and `vrf:` is a config error. */
@@ -59,30 +78,36 @@ export const PLATFORMS = {
   linux: {
     command: "ip -j neigh",
     parse: parseLinux,
+    // Used with a command override only: without one, each VIP is asked for (ip -6 -j neigh get).
+    ipv6: { command: "ip -6 -j neigh", parse: parseLinux },
     privilege: "any user: reading the neighbour table needs no root",
     vrfCommandHint: "ip -j neigh show vrf NAME (or interface: a device in the VRF)",
   },
   "cisco-ios": {
     command: "show ip arp",
     parse: parseCiscoIos,
+    ipv6: { command: "show ipv6 neighbors", parse: parseCiscoIosIpv6 },
     privilege: "privilege level 1 (user EXEC)",
     vrfCommandHint: "show ip arp vrf NAME",
   },
   "arista-eos": {
     command: "show ip arp",
     parse: parseAristaEos,
+    ipv6: { command: "show ipv6 neighbors", parse: parseAristaEosIpv6, vrf: { kind: "selected", command: (vrf) => `show ipv6 neighbors vrf ${vrf}` } },
     privilege: "any role that may run show commands (network-operator)",
     vrf: { kind: "named", command: "show ip arp vrf all", unnamed: "default" },
   },
   "cisco-nxos": {
     command: "show ip arp",
     parse: parseCiscoNxos,
+    ipv6: { command: "show ipv6 neighbor", parse: parseCiscoNxosIpv6, vrf: { kind: "selected", command: (vrf) => `show ipv6 neighbor vrf ${vrf}` } },
     privilege: "network-operator role",
     vrf: { kind: "named", command: "show ip arp detail vrf all", unnamed: "default" },
   },
   junos: {
     command: "show arp no-resolve",
     parse: parseJunos,
+    ipv6: { command: "show ipv6 neighbors", parse: parseJunosIpv6 },
     privilege: "a login class with the view permission (read-only)",
     vrfCommandHint: "show arp no-resolve vpn NAME",
   },
@@ -175,6 +200,15 @@ export function commandProblem(command: string, platform?: RouterPlatform): stri
     return 'contains "|", which a linux router\'s shell runs as a pipe to another program; filter with ip itself (e.g. ip -j neigh show dev eth0)';
   }
   return null;
+}
+
+/** The platforms whose IPv6 neighbours can be read, in table order. */
+export const IPV6_PLATFORMS = PLATFORM_NAMES.filter((n) => (PLATFORMS[n] as Platform).ipv6 !== undefined);
+
+/** Why IPv6 VIPs cannot be read on this platform, or null when they can. */
+export function ipv6Problem(name: RouterPlatform): string | null {
+  if (platform(name).ipv6) return null;
+  return `platform "${name}" has no IPv6 neighbour reader yet (${IPV6_PLATFORMS.join(", ")} have one): read this router over SNMP (ipNetToPhysicalTable), or keep its VIPs IPv4`;
 }
 
 /** Why `vrf:` cannot be used on this platform, or null when it can. */

@@ -12,8 +12,10 @@
 //   @rc 2
 // `ip -j neigh get` prints text on iproute2 6.1 and JSON on releases that honour -j there;
 // both read. `ip -j route get VIP` prints [{"dst":"VIP","dev":"veth0","prefsrc":...}], and
-// "RTNETLINK answers: Network is unreachable" (rc 2) when no route exists.
-import { isInterfaceName, isIp } from "../../model/net.js";
+// "RTNETLINK answers: Network is unreachable" (rc 2) when no route exists. IPv6 VIPs are asked
+// the same way with -6 (`ip -6 -j neigh get VIP dev IF`, `ip -6 -j route get VIP`): the same
+// answers, from the kernel's IPv6 neighbour cache (which prints addresses in RFC 5952 form).
+import { isInterfaceName, isIp, isIpv4, normalizeIp } from "../../model/net.js";
 import { clip, splitLines } from "./common.js";
 import { parseLinux } from "./linux.js";
 import type { CliArpEntry } from "./types.js";
@@ -31,18 +33,24 @@ function loop(items: string[], body: (item: string) => string): string {
   return items.map((item) => `echo "@vip ${item}"; ${body(item)} 2>&1; echo "@rc $?"`).join("; ");
 }
 
+/** `ip -j` or, for an IPv6 VIP, `ip -6 -j`. */
+const ip = (vip: string): string => (isIpv4(vip) ? "ip -j" : "ip -6 -j");
+
 /** One shell command asking the kernel for each VIP's neighbour entry on its interface. */
 export function neighGetCommand(vips: string[], ifaceOf: (vip: string) => string): string {
   const ifaces = vips.map(ifaceOf);
   checked(vips, ifaces);
-  return loop(vips, (vip) => `ip -j neigh get ${vip} dev ${ifaceOf(vip)}`);
+  return loop(vips, (vip) => `${ip(vip)} neigh get ${vip} dev ${ifaceOf(vip)}`);
 }
 
 /** One shell command asking the kernel which interface routes each VIP. */
 export function routeGetCommand(vips: string[]): string {
   checked(vips, []);
-  return loop(vips, (vip) => `ip -j route get ${vip}`);
+  return loop(vips, (vip) => `${ip(vip)} route get ${vip}`);
 }
+
+/** The same address, whatever its spelling. */
+const sameIp = (a: string, b: string): boolean => (normalizeIp(a) ?? a) === (normalizeIp(b) ?? b);
 
 interface Block {
   vip: string;
@@ -97,7 +105,7 @@ export function readNeighGet(output: string, vips: string[]): { entries: CliArpE
     const r = parseLinux(text.startsWith("{") ? `[${text}]` : text);
     const bad = r.errors[0];
     if (bad) return { error: `cannot read ip neigh get ${b.vip} (line ${b.line + bad.line}): ${bad.text} (${bad.reason})` };
-    const mine = r.entries.filter((e) => e.ip === b.vip);
+    const mine = r.entries.filter((e) => sameIp(e.ip, b.vip));
     if (mine.length !== r.entries.length) return { error: `ip neigh get ${b.vip} answered for another address: ${clip(bodyText(b))}` };
     entries.push(...mine.slice(0, 1));
   }

@@ -1,11 +1,11 @@
-// Linux `ip -j neigh` (JSON), with plain `ip neigh` text as a fallback:
+// Linux `ip -j neigh` and `ip -6 -j neigh` (JSON), with plain `ip neigh` text as a fallback:
 //   [{"dst":"192.0.2.101","dev":"eth0","lladdr":"00:1a:4a:48:be:4b","state":["REACHABLE"]},
 //    {"dst":"192.0.2.77","dev":"eth0","state":["FAILED"]}, ...]
 //   192.0.2.101 dev eth0 lladdr 00:1a:4a:48:be:4b REACHABLE
 //   192.0.2.77 dev eth0 FAILED
 // The kernel forwards only to valid neighbours (PERMANENT, NOARP, REACHABLE, STALE, DELAY,
 // PROBE); FAILED, INCOMPLETE and NONE are not entries. PERMANENT/NOARP cannot be moved by a GARP.
-import { isIp, isIpv4, normalizeMac } from "../../model/net.js";
+import { isIp, isIpv4, normalizeIp, normalizeMac } from "../../model/net.js";
 import { clip, entry, isDeviceError, isZeroMac, rowError, splitLines, tokens } from "./common.js";
 import type { CliArpEntry, ParseResult } from "./types.js";
 
@@ -41,7 +41,8 @@ function toEntry(n: Neighbour): CliArpEntry | null | string {
   if (mac === null) return isOtherLinkAddress(n.lladdr) ? null : `invalid lladdr "${n.lladdr}"`;
   if (isZeroMac(mac)) return null;
   const isStatic = n.states.some((s) => STATIC_STATES.has(s));
-  return entry(n.dst, mac, isStatic, typeof n.dev === "string" ? n.dev : undefined);
+  // IPv6 in normalizeIp form (RFC 5952), the form VIPs are compared in.
+  return entry(normalizeIp(n.dst) ?? n.dst, mac, isStatic, typeof n.dev === "string" ? n.dev : undefined);
 }
 
 /** Maps a character offset to its 1-based line number (binary search over line starts). */

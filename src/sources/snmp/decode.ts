@@ -1,9 +1,9 @@
-// Pure decoders for what SNMP agents send back: MACs from OctetStrings, IPv4 addresses from
-// table indexes, ARP entry type/state. Nothing here throws on bad input: a malformed value
+// Pure decoders for what SNMP agents send back: MACs from OctetStrings, IPv4 and IPv6 addresses
+// from table indexes, ARP entry type/state. Nothing here throws on bad input: a malformed value
 // decodes to null or to a "malformed" result the caller logs.
 import type { ArpEntry, Mac } from "../../model/types.js";
-import { isIpv4, macFromBytes, maskToPrefix, normalizeMac } from "../../model/net.js";
-import { ARP_STATE, ARP_TYPE, ASN, INET_ADDRESS_IPV4, type ArpTable } from "./oids.js";
+import { ipv6FromBytes, ipv6ToBytes, isIpv4, macFromBytes, maskToPrefix, normalizeMac } from "../../model/net.js";
+import { ARP_STATE, ARP_TYPE, ASN, INET_ADDRESS_IPV4, INET_ADDRESS_IPV6, type ArpTable } from "./oids.js";
 
 /** A varbind as net-snmp returns it (structurally; values from the wire are untrusted). */
 export interface RawVarbind {
@@ -43,28 +43,54 @@ export function ipv4FromSubids(subids: readonly number[]): string | null {
   return subids.join(".");
 }
 
-/** The row index (after the column number) of an IPv4 ARP entry in `table`. */
-export function arpRowIndex(table: ArpTable, ifIndex: number, ip: string): number[] {
-  const addr = ipv4ToSubids(ip);
-  return table === "ipNetToMedia" ? [ifIndex, ...addr] : [ifIndex, INET_ADDRESS_IPV4, 4, ...addr];
+/** An IPv4 or IPv6 address as an InetAddressType.InetAddress index (RFC 4001): 1.4.a.b.c.d or 2.16.(16 bytes). Throws on anything else. */
+export function inetAddressToSubids(ip: string): number[] {
+  if (isIpv4(ip)) return [INET_ADDRESS_IPV4, 4, ...ipv4ToSubids(ip)];
+  const bytes = ipv6ToBytes(ip);
+  if (!bytes) throw new Error(`not an IP address: ${ip}`);
+  return [INET_ADDRESS_IPV6, 16, ...bytes];
 }
 
-/** Inverse of arpRowIndex; null for anything but a well-formed IPv4 row index. */
+/**
+ * Inverse of inetAddressToSubids at the start of `subids`: the address (IPv6 in normalizeIp
+ * form) and the sub-ids after it; null unless the type is ipv4(1) with length 4 or ipv6(2)
+ * with length 16 and every octet is 0..255. Other types (ipv4z, ipv6z, dns) are not VIPs.
+ */
+export function inetAddressFromSubids(subids: readonly number[]): { ip: string; rest: number[] } | null {
+  const [type, len] = subids;
+  if (type === INET_ADDRESS_IPV4 && len === 4) {
+    const ip = ipv4FromSubids(subids.slice(2, 6));
+    return ip === null ? null : { ip, rest: subids.slice(6) };
+  }
+  if (type === INET_ADDRESS_IPV6 && len === 16 && subids.length >= 18) {
+    const ip = ipv6FromBytes(subids.slice(2, 18));
+    return ip === null ? null : { ip, rest: subids.slice(18) };
+  }
+  return null;
+}
+
+/**
+ * The row index (after the column number) of an ARP/neighbour entry in `table`. IPv6 entries
+ * exist in ipNetToPhysicalTable only; asking for one in ipNetToMediaTable throws (callers pick the table).
+ */
+export function arpRowIndex(table: ArpTable, ifIndex: number, ip: string): number[] {
+  if (table === "ipNetToMedia") return [ifIndex, ...ipv4ToSubids(ip)];
+  return [ifIndex, ...inetAddressToSubids(ip)];
+}
+
+/** Inverse of arpRowIndex; null for anything but a well-formed row index (IPv4, or IPv6 in ipNetToPhysical). */
 export function parseArpRowIndex(
   table: ArpTable,
   subids: readonly number[],
 ): { ifIndex: number; ip: string } | null {
   const ifIndex = subids[0];
   if (ifIndex === undefined || !Number.isInteger(ifIndex) || ifIndex < 1 || ifIndex > 0x7fffffff) return null;
-  let addr: readonly number[];
   if (table === "ipNetToMedia") {
-    addr = subids.slice(1);
-  } else {
-    if (subids[1] !== INET_ADDRESS_IPV4 || subids[2] !== 4) return null;
-    addr = subids.slice(3);
+    const ip = ipv4FromSubids(subids.slice(1));
+    return ip === null ? null : { ifIndex, ip };
   }
-  const ip = ipv4FromSubids(addr);
-  return ip === null ? null : { ifIndex, ip };
+  const addr = inetAddressFromSubids(subids.slice(1));
+  return addr === null || addr.rest.length > 0 ? null : { ifIndex, ip: addr.ip };
 }
 
 /** An integer varbind value; null for any other type or a non-integer value. */
@@ -181,10 +207,13 @@ export function prefixFromMask(vb: RawVarbind | undefined): number | null {
   return maskToPrefix(vb.value);
 }
 
-/** ipAddressPrefix RowPointer -> prefix length (its last sub-id); null for zeroDotZero or garbage. */
-export function prefixFromRowPointer(vb: RawVarbind | undefined): number | null {
+/**
+ * ipAddressPrefix RowPointer -> prefix length (its last sub-id); null for zeroDotZero, garbage
+ * or a length above maxLength (32 for an IPv4 row, 128 for an IPv6 one).
+ */
+export function prefixFromRowPointer(vb: RawVarbind | undefined, maxLength: 32 | 128 = 32): number | null {
   if (!vb || vb.type !== ASN.OID || typeof vb.value !== "string") return null;
   if (!/^\d+(\.\d+)+$/.test(vb.value) || vb.value === "0.0") return null;
   const last = Number(vb.value.slice(vb.value.lastIndexOf(".") + 1));
-  return Number.isInteger(last) && last >= 0 && last <= 32 ? last : null;
+  return Number.isInteger(last) && last >= 0 && last <= maxLength ? last : null;
 }

@@ -3,7 +3,7 @@
 // an answer that does not answer what was asked. Each message says what to change.
 import type { SnmpRouterConfig } from "../../config/types.js";
 import { formatTarget } from "./session.js";
-import { IP_ADDR_ENTRY, IP_NET_TO_MEDIA_ENTRY, IP_NET_TO_PHYSICAL_ENTRY, type ArpTable } from "./oids.js";
+import { IP_ADDRESS_ENTRY, IP_ADDR_ENTRY, IP_NET_TO_MEDIA_ENTRY, IP_NET_TO_PHYSICAL_ENTRY, type ArpTable } from "./oids.js";
 
 const TABLE_OID: Record<ArpTable, string> = {
   ipNetToMedia: IP_NET_TO_MEDIA_ENTRY.replace(/\.1$/, ""),
@@ -22,7 +22,9 @@ export class SnmpViewError extends Error {
   constructor(cfg: SnmpRouterConfig, tables: ArpTable[], how: string) {
     const names = tables.map((t) => `${t}Table (${TABLE_OID[t]})`).join(" or ");
     const addrTable = IP_ADDR_ENTRY.replace(/\.1$/, "");
-    const views = [...tables.map((t) => TABLE_OID[t]), addrTable].map((oid) => `"view VIEW included .${oid}"`).join(", ");
+    // IPv6 interface addresses are listed in ipAddressTable only.
+    const addressTable = tables.includes("ipNetToPhysical") ? [IP_ADDRESS_ENTRY.replace(/\.1$/, "")] : [];
+    const views = [...tables.map((t) => TABLE_OID[t]), addrTable, ...addressTable].map((oid) => `"view VIEW included .${oid}"`).join(", ");
     super(
       `the SNMP agent ${formatTarget(cfg.host, cfg.port)} does not show ${names} to ${principal(cfg)} (${how}): ` +
         `the ARP table is outside its view or not supported, so the router's entries for the VIPs are unknown. ` +

@@ -22,16 +22,17 @@ export const IP_ADDRESS_PREFIX = `${IP_ADDRESS_ENTRY}.5`;
 /** ipAddressPrefixOrigin column, the usual target of ipAddressPrefix. */
 export const IP_ADDRESS_PREFIX_ORIGIN = "1.3.6.1.2.1.4.32.1.5";
 
-/** ipNetToMediaTable: index ifIndex.a.b.c.d. */
+/** ipNetToMediaTable (IPv4 only): index ifIndex.a.b.c.d. */
 export const IP_NET_TO_MEDIA_ENTRY = "1.3.6.1.2.1.4.22.1";
 export const MEDIA_COL = { ifIndex: 1, physAddress: 2, netAddress: 3, type: 4 } as const;
 
-/** ipNetToPhysicalTable: index ifIndex.addrType.len.a.b.c.d. */
+/** ipNetToPhysicalTable (IPv4 and IPv6; the only IP-MIB table with IPv6 rows): index ifIndex.addrType.len.address. */
 export const IP_NET_TO_PHYSICAL_ENTRY = "1.3.6.1.2.1.4.35.1";
 export const PHYSICAL_COL = { physAddress: 4, lastUpdated: 5, type: 6, state: 7, rowStatus: 8 } as const;
 
-/** InetAddressType ipv4(1); an IPv4 InetAddress is 4 octets. */
+/** InetAddressType ipv4(1) and ipv6(2) (RFC 4001); their InetAddress is 4 and 16 octets. */
 export const INET_ADDRESS_IPV4 = 1;
+export const INET_ADDRESS_IPV6 = 2;
 
 /** ipNetToMediaType / ipNetToPhysicalType. local(5) exists in ipNetToPhysicalType only. */
 export const ARP_TYPE = { other: 1, invalid: 2, dynamic: 3, static: 4, local: 5 } as const;

@@ -1,16 +1,16 @@
-// Router ARP entries for the VIPs over SNMP (IP-MIB). The cost of a read does not depend on
-// the size of the router's ARP table: after a one-time discovery (which interface faces each
-// VIP, which table to read) one GET fetches exactly the VIP rows. Walking the table is the
-// fallback for VIPs that discovery cannot place. Every answer is read with its meaning: a
-// table outside the agent's view or an answer to other OIDs fails the read (SnmpViewError,
-// SnmpMalformedError); only noSuchInstance means "no entry".
+// Router ARP and IPv6 neighbour entries for the VIPs over SNMP (IP-MIB). The cost of a read does
+// not depend on the size of the router's table: after a one-time discovery (which interface
+// faces each VIP, which table to read: IPv6 VIPs always ipNetToPhysicalTable) one GET per table
+// fetches exactly the VIP rows. Walking the table is the fallback for VIPs that discovery cannot
+// place. Every answer is read with its meaning: a table outside the agent's view or an answer to
+// other OIDs fails the read (SnmpViewError, SnmpMalformedError); only noSuchInstance means "no entry".
 import type { SnmpRouterConfig } from "../../config/types.js";
 import type { Logger } from "../../log.js";
 import type { ArpEntry, RouterReading, UnreadableEntry } from "../../model/types.js";
-import { isIpv4 } from "../../model/net.js";
+import { ipFamily } from "../../model/net.js";
 import type { RouterSource } from "../types.js";
 import { arpRowIndex, decodeArpRow, getVarbindProblem, parseArpRowIndex, type RawVarbind } from "./decode.js";
-import { chooseArpTable, interfaceFor, readInterfaceAddresses, type AddressDiscovery } from "./discovery.js";
+import { chooseArpTable, interfaceFor, readInterfaceAddresses, requireIpv6Table, type AddressDiscovery } from "./discovery.js";
 import { SnmpMalformedError, SnmpViewError } from "./errors.js";
 import { MEDIA_COL, PHYSICAL_COL, arpEntryOid, oidSuffix, type ArpTable } from "./oids.js";
 import { createSnmpClient, type SnmpClient } from "./session.js";
@@ -27,15 +27,21 @@ export interface SnmpRouterSourceOptions {
   client?: SnmpClient;
 }
 
+type Family = 4 | 6;
+
 interface Discovery extends AddressDiscovery {
-  table: ArpTable;
+  /** The table of each family the VIPs had when it ran (IPv6: always ipNetToPhysical). */
+  tables: Partial<Record<Family, ArpTable>>;
   at: number;
 }
 
 interface RowRef {
   vip: string;
   ifIndex: number;
+  table: ArpTable;
 }
+
+const familyOf = (vip: string): Family => (ipFamily(vip) === 6 ? 6 : 4);
 
 export const DEFAULT_REDISCOVER_INTERVAL_MS = 60_000;
 
@@ -67,24 +73,27 @@ export function createSnmpRouterSource(
   let warnedWalk = false;
   let closed = false;
 
-  function discover(force: boolean): Promise<Discovery> {
-    if (!force && discovery) return Promise.resolve(discovery);
+  const covers = (d: Discovery | null, need: Family[]): d is Discovery => d !== null && need.every((f) => d.tables[f] !== undefined);
+
+  function discover(force: boolean, need: Family[]): Promise<Discovery> {
+    if (!force && covers(discovery, need)) return Promise.resolve(discovery);
+    const families = [...new Set<Family>([...need, ...(Object.keys(discovery?.tables ?? {}).map(Number) as Family[])])];
     // Concurrent reads share one discovery.
     inflight ??= (async () => {
       try {
-        const table = await chooseArpTable(client, cfg.table, cfg);
-        const found = await readInterfaceAddresses(client, log);
-        discovery = { ...found, table, at: Date.now() };
-        log.debug(
-          { table, source: found.source, addresses: found.addresses },
-          "SNMP discovery done",
-        );
+        const tables: Discovery["tables"] = {};
+        if (families.includes(4)) tables[4] = await chooseArpTable(client, cfg.table, cfg);
+        if (families.includes(6)) tables[6] = await requireIpv6Table(client, cfg, tables[4] ?? null);
+        const found = await readInterfaceAddresses(client, log, families.includes(6));
+        discovery = { ...found, tables, at: Date.now() };
+        log.debug({ tables, source: found.source, addresses: found.addresses }, "SNMP discovery done");
         return discovery;
       } finally {
         inflight = null;
       }
     })();
-    return inflight;
+    // One shared with a read of other families may not cover these: then one more, for all.
+    return inflight.then((d) => (covers(d, need) ? d : discover(true, need)));
   }
 
   /**
@@ -93,6 +102,7 @@ export function createSnmpRouterSource(
    * cannot be trusted: a column outside the view, OIDs other than the ones asked, endOfMibView.
    */
   async function getRows(table: ArpTable, rows: RowRef[], st: ReadState): Promise<string[]> {
+    if (rows.some((r) => r.table !== table)) throw new Error(`internal: rows of another table than ${table}`);
     const entryOid = arpEntryOid(table);
     const cols = columnsOf(table);
     const missed: string[] = [];
@@ -168,48 +178,58 @@ export function createSnmpRouterSource(
     // The walk showed the table: a VIP without a row in it is really absent.
     for (const vb of walked) {
       const idx = parseArpRowIndex(table, oidSuffix(vb.oid, column) ?? []);
-      if (idx && want.has(idx.ip)) rows.push({ vip: idx.ip, ifIndex: idx.ifIndex });
+      if (idx && want.has(idx.ip)) rows.push({ vip: idx.ip, ifIndex: idx.ifIndex, table });
     }
     if (rows.length > 0) await getRows(table, rows, st);
   }
 
   async function read(vips: string[]): Promise<RouterReading> {
     if (closed) throw new Error(`SNMP source for router "${cfg.name}" is closed`);
+    // VIPs come in normalizeIp form (the config's); anything else is no address to ask for.
     const wanted = [...new Set(vips)].filter((v) => {
-      if (isIpv4(v)) return true;
-      log.debug({ vip: v }, "only IPv4 VIPs are read over SNMP; skipped");
+      if (ipFamily(v) !== null) return true;
+      log.debug({ vip: v }, "not an IP address; skipped");
       return false;
     });
     const st: ReadState = { out: new Map(), unreadable: new Map(), usable: 0 };
     if (wanted.length === 0) return { router: cfg.name, entries: [] };
+    const need = [...new Set(wanted.map(familyOf))];
 
-    let d = await discover(false);
+    let d = await discover(false, need);
+    const tableOf = (vip: string, disc: Discovery): ArpTable => disc.tables[familyOf(vip)]!;
     const place = (vips: string[], disc: Discovery) => {
       const placed: RowRef[] = [];
       const unplaced: string[] = [];
       for (const vip of vips) {
         const ifIndex = interfaceFor(vip, disc.addresses);
         if (ifIndex === null) unplaced.push(vip);
-        else placed.push({ vip, ifIndex });
+        else placed.push({ vip, ifIndex, table: tableOf(vip, disc) });
       }
       return { placed, unplaced };
     };
+    /** GETs the rows, one table at a time; the VIPs whose rows do not exist. */
+    const getAll = async (rows: RowRef[]): Promise<string[]> => {
+      const missed: string[] = [];
+      for (const table of new Set(rows.map((r) => r.table))) missed.push(...(await getRows(table, rows.filter((r) => r.table === table), st)));
+      return missed;
+    };
 
     let { placed, unplaced } = place(wanted, d);
-    const missed = placed.length > 0 ? await getRows(d.table, placed, st) : [];
+    const missed = await getAll(placed);
 
     // At most one re-discovery per read: an interface may have been renumbered (reboot).
     if ((missed.length > 0 || unplaced.length > 0) && Date.now() - d.at >= rediscoverIntervalMs) {
-      const before = new Map(placed.map((r) => [r.vip, r.ifIndex]));
-      const oldTable = d.table;
-      d = await discover(true);
+      const before = new Map(placed.map((r) => [r.vip, r]));
+      d = await discover(true, need);
       const again = place([...missed, ...unplaced], d);
-      const retry = again.placed.filter((r) => d.table !== oldTable || before.get(r.vip) !== r.ifIndex);
-      if (retry.length > 0) await getRows(d.table, retry, st);
+      const retry = again.placed.filter((r) => before.get(r.vip)?.table !== r.table || before.get(r.vip)?.ifIndex !== r.ifIndex);
+      await getAll(retry);
       unplaced = again.unplaced;
     }
 
-    if (unplaced.length > 0) await readByWalk(d.table, unplaced, st);
+    for (const table of new Set(unplaced.map((v) => tableOf(v, d)))) {
+      await readByWalk(table, unplaced.filter((v) => tableOf(v, d) === table), st);
+    }
 
     const unreadable = [...st.unreadable.values()];
     if (st.usable === 0 && unreadable.length > 0) {

@@ -31,8 +31,7 @@ describe("the dual-stack segment", () => {
       expect(s.get(`vip_mac_owner{router="core-s1",vip="${vip}",mac="${MAC[N3]}",node="${N3}"}`)).toBe(1);
       expect(s.get(`vip_arp_entry_present{router="core-s1",vip="${vip}"}`)).toBe(1);
       expect(s.get(`vip_owner_holds_vip{router="core-s1",vip="${vip}"}`)).toBe(1);
-      // (vip_holders in DESIGN.md; vip_holder_count until the rename lands)
-      expect(s.get(`vip_holders{vip="${vip}"}`) ?? s.get(`vip_holder_count{vip="${vip}"}`)).toBe(3);
+      expect(s.get(`vip_holders{vip="${vip}"}`)).toBe(3);
       for (const n of [N1, N2, N3]) expect(s.get(`infra_node_vip_held{node="${n}",vip="${vip}"}`)).toBe(1);
     }
     expect(find(s, "vip_mac_owner")).toHaveLength(6);

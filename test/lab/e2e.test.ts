@@ -1,6 +1,7 @@
 // End-to-end: the exporter (real config loader, collectors, HTTP server) against the real
 // lab. Ground truth is always read from the router's kernel (`ip neigh` in its namespace)
 // and the nodes' interfaces, never through the exporter. Each test builds its own lab.
+import { nodeOfMac, countsOf, allOn } from "./kernel-view.js";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Lab, LabOptions } from "../../lab/lab.js";
 import { reapAbandonedLabs } from "../../lab/reap.js";
@@ -23,24 +24,8 @@ beforeAll(async () => {
 
 afterEach(() => session.teardown(), 60_000);
 
-const nodeOfMac = (l: Lab, mac: string | null): string | null => l.nodes.find((n) => n.mac === mac)?.name ?? null;
 
-/** Per-node VIP counts from the kernel table (every node, zeros included). */
-function countsOf(l: Lab, neigh: Record<string, string | null>): Record<string, number> {
-  const counts = Object.fromEntries(l.nodes.map((n) => [n.name, 0]));
-  for (const mac of Object.values(neigh)) {
-    const n = nodeOfMac(l, mac);
-    if (n) counts[n]! += 1;
-  }
-  return counts;
-}
 
-/** Points every VIP at one node with that node's own GARPs, and waits for the kernel to show it. */
-async function allOn(l: Lab, name: string): Promise<void> {
-  const mac = l.nodes.find((n) => n.name === name)!.mac;
-  for (const vip of l.vips) await l.garp(name, vip);
-  await pollUntil(`every VIP on ${name}`, async () => (Object.values(await l.routerNeigh()).every((m) => m === mac) ? true : undefined), { timeoutMs: 5_000 });
-}
 
 /** Scrapes until pred holds (bounded), returning the last scrape either way. */
 async function scrapeUntil(e: RunningExporter, what: string, pred: (s: Sample[]) => boolean, timeoutMs = 30_000): Promise<Sample[]> {

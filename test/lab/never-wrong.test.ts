@@ -4,6 +4,7 @@
 // the client and writes the audit record; SIGHUP reloads a changed config and keeps the old one
 // when the new one is broken; a scrape with X-Prometheus-Scrape-Timeout-Seconds: 3 and a silent
 // router answers within 3 s with every other source's metrics. Ground truth: the kernel.
+import { allOn } from "./kernel-view.js";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -49,11 +50,6 @@ const snmpOnly = (doc: Record<string, unknown>) => {
   doc.routers = (doc.routers as { type: string }[]).filter((r) => r.type === "snmp");
 };
 
-async function allOn(l: Lab, name: string): Promise<void> {
-  const mac = l.nodes.find((n) => n.name === name)!.mac;
-  for (const vip of l.vips) await l.garp(name, vip);
-  await pollUntil(`every VIP on ${name}`, async () => (Object.values(await l.routerNeigh()).every((m) => m === mac) ? true : undefined), { timeoutMs: 5_000 });
-}
 
 async function scrape(p: ExporterProcess, headers: Record<string, string> = {}) {
   const res = await fetch(`${p.url}/metrics`, { headers, signal: AbortSignal.timeout(30_000) });

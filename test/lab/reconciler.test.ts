@@ -1,6 +1,7 @@
 // The reconciler and GARP pacing against the real lab (kernel ARP, Debian snmpd, OpenSSH,
 // iputils arping): the ground truth is the router's kernel table (`ip neigh`) and the packets
 // on the lab's bridge (tcpdump in the bridge namespace), never the exporter's word.
+import { nodeOfMac, countsOf, allOn } from "./kernel-view.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -58,22 +59,8 @@ afterEach(async () => {
   if (errors.length) throw new Error(`lab teardown failed: ${errors.join("; ")}`);
 }, 60_000);
 
-const nodeOfMac = (l: Lab, mac: string | null): string | null => l.nodes.find((n) => n.mac === mac)?.name ?? null;
-function countsOf(l: Lab, neigh: Record<string, string | null>): Record<string, number> {
-  const counts = Object.fromEntries(l.nodes.map((n) => [n.name, 0]));
-  for (const mac of Object.values(neigh)) {
-    const n = nodeOfMac(l, mac);
-    if (n) counts[n]! += 1;
-  }
-  return counts;
-}
 const even = (l: Lab) => Object.fromEntries(l.nodes.map((n) => [n.name, l.vips.length / l.nodes.length]));
 
-async function allOn(l: Lab, name: string): Promise<void> {
-  const mac = l.nodes.find((n) => n.name === name)!.mac;
-  for (const vip of l.vips) await l.garp(name, vip);
-  await pollUntil(`every VIP on ${name}`, async () => (Object.values(await l.routerNeigh()).every((m) => m === mac) ? true : undefined), { timeoutMs: 5_000 });
-}
 
 /** Polls the kernel table until pred holds; returns how long it took. */
 async function kernelUntil(l: Lab, what: string, pred: (neigh: Record<string, string | null>) => boolean, timeoutMs: number): Promise<number> {

@@ -72,7 +72,7 @@ export async function teardown(state: LabState): Promise<void> {
   }
   for (const ns of ours) await step(`delete namespace ${ns}`, () => deleteNamespace(ns));
   for (const d of state.etcNetns ?? []) {
-    await step(`remove ${d}`, async () => removeEtcNetns(d, state.namespaces));
+    await step(`remove ${d}`, async () => rmSync(etcNetnsToRemove(d, state.namespaces), { recursive: true, force: true }));
   }
   if (state.hostLeg) {
     await step(`wait for ${state.hostLeg} to go`, async () => {
@@ -96,11 +96,16 @@ export async function teardown(state: LabState): Promise<void> {
   }
 }
 
-/** Removes /etc/netns/NS for one of the lab's own namespaces; refuses any other path. */
-export function removeEtcNetns(dir: string, namespaces: readonly string[]): void {
+/**
+ * The /etc/netns/NS directory to remove, checked: NS must be one of the lab's namespaces and a
+ * plain name (no "/" or ".."), so nothing outside /etc/netns/ can ever be named. Pure.
+ */
+export function etcNetnsToRemove(dir: string, namespaces: readonly string[]): string {
   const ns = dir.startsWith(`${ETC_NETNS}/`) ? dir.slice(ETC_NETNS.length + 1) : "";
-  if (!namespaces.includes(ns)) throw new Error(`refusing to remove ${dir}: not /etc/netns/ of one of the lab's namespaces`);
-  rmSync(dir, { recursive: true, force: true });
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(ns) || !namespaces.includes(ns)) {
+    throw new Error(`refusing to remove ${dir}: not /etc/netns/ of one of the lab's namespaces`);
+  }
+  return join(ETC_NETNS, ns);
 }
 
 /**

@@ -60,8 +60,9 @@ export function docsSection(r: PeerResults): string {
       const m = method(t, name);
       if (!m) continue;
       const tr = m.traffic;
+      const failed = m.detail.failedRuns ? ` (**${m.detail.failedRuns} of ${m.ms.runs} runs failed**: ${String(m.detail.error).replace(/\|/g, "/")})` : "";
       snmpRows.push([
-        n(t.entries), name, med(m.ms), range(m.ms), count(tr.requests?.median ?? NaN),
+        n(t.entries), name + failed, med(m.ms), range(m.ms), count(tr.requests?.median ?? NaN),
         `${kib(tr.bytesToRouter?.median ?? NaN)} / ${kib(tr.bytesFromRouter?.median ?? NaN)}`,
         med(tr.agentMs), med(tr.clientMs), String(m.ms.runs),
       ]);

@@ -185,10 +185,14 @@ export function checkPeerResults(data: unknown): string[] {
         continue;
       }
       p.push(...spreadProblems(`router table ${t.entries} ${name} ms`, m.ms));
-      for (const [k, v] of Object.entries(m.traffic)) p.push(...spreadProblems(`router table ${t.entries} ${name} ${k}`, v));
+      for (const [k, v] of Object.entries(m.traffic)) {
+        if (k === "rows" && (m.traffic.failed?.max ?? 0) > 0) continue; // failed walks return no rows
+        p.push(...spreadProblems(`router table ${t.entries} ${name} ${k}`, v));
+      }
     }
     const walk = method(t, METHOD.walk);
-    if (walk && !((walk.traffic.rows?.min ?? 0) >= t.entries)) p.push(`router table ${t.entries}: snmp_exporter returned fewer rows than entries`);
+    const walkFailed = (walk?.traffic.failed?.max ?? 0) > 0;
+    if (walk && !walkFailed && !((walk.traffic.rows?.min ?? 0) >= t.entries)) p.push(`router table ${t.entries}: snmp_exporter returned fewer rows than entries`);
     if (walk && !((walk.traffic.requests?.min ?? 0) >= 1)) p.push(`router table ${t.entries}: no SNMP request of snmp_exporter was captured`);
     const read = method(t, METHOD.snmp);
     if (read && !((read.traffic.requests?.min ?? 0) >= 1)) p.push(`router table ${t.entries}: no SNMP request of the exporter was captured`);

@@ -66,7 +66,10 @@ function sshTraffic(runs: readonly Run[], packets: readonly Packet[], router: st
 
 function result(method: string, runs: readonly Run[], traffic: Record<string, Spread>, detail: Record<string, string | number> = {}): MethodResult {
   const extras: Record<string, Spread> = {};
-  for (const k of new Set(runs.flatMap((r) => Object.keys(r.extra ?? {})))) extras[k] = spread(runs.map((r) => r.extra?.[k] ?? NaN));
+  for (const k of new Set(runs.flatMap((r) => Object.keys(r.extra ?? {})))) {
+    const values = runs.map((r) => r.extra?.[k]).filter((v): v is number => Number.isFinite(v));
+    if (values.length) extras[k] = spread(values);
+  }
   return { method, ms: spread(runs.map((r) => r.t.ms)), traffic: { ...traffic, ...extras }, detail };
 }
 
@@ -124,12 +127,19 @@ export async function benchRouterTable(lab: Lab, opts: RouterTableOptions): Prom
       const methods: { name: string; runs: Run[]; kind: "snmp" | "ssh"; detail?: Record<string, string | number> }[] = [];
       try {
         const walkRuns = size >= opts.slowWalkFrom ? opts.slowWalkRuns : opts.runs;
-        const walk = await repeat(walkRuns, pacer, async () => {
-          const t = await timed(() => snmpx!.walk(router, 1_800_000));
+        // A walk that fails (an agent too slow for snmp_exporter's timeouts) is a result, not
+        // a broken bench: it is counted and its error kept.
+        let walkError = "";
+        const walk = await repeat(walkRuns, pacer, async (): Promise<Run> => {
+          const t = await timed(() => snmpx!.walk(router, 1_800_000).then((v) => ({ ...v, error: "" }), (e: Error) => ({ rows: 0, walkSeconds: NaN, error: e.message })));
+          if (t.value.error) {
+            walkError = t.value.error.slice(0, 300);
+            return { t, extra: { failed: 1 } };
+          }
           if (t.value.rows < size) throw new Error(`snmp_exporter returned ${t.value.rows} ARP rows, the router has at least ${size}`);
-          return { t, extra: { rows: t.value.rows } };
+          return { t, extra: { rows: t.value.rows, failed: 0 } };
         });
-        methods.push({ name: "snmp_exporter walk", runs: walk, kind: "snmp", detail: { module: "walk ipNetToMediaPhysAddress, max_repetitions 25" } });
+        methods.push({ name: "snmp_exporter walk", runs: walk, kind: "snmp", detail: { module: "walk ipNetToMediaPhysAddress, max_repetitions 25", ...(walkError ? { error: walkError, failedRuns: walk.filter((r) => r.extra?.failed === 1).length } : {}) } });
 
         // A fresh source per size: its first read is the one-time discovery.
         const snmp: RouterSource = createSnmpRouterSource(snmpCfg, log);

@@ -7,7 +7,7 @@ import { silentLogger } from "../../src/log.js";
 export interface ServedLab {
   url: string;
   /** GET /metrics; throws unless 200 with every source successful. */
-  scrape(): Promise<{ series: number }>;
+  scrape(): Promise<{ series: number; owners: number }>;
   /** POST /remediate with the bearer token; resolves with status and JSON. */
   remediate(token: string, body?: unknown): Promise<{ status: number; json: RemediationAnswer }>;
   close(): Promise<void>;
@@ -41,7 +41,8 @@ export async function startServedLab(configFile: string): Promise<ServedLab> {
       const failed = body.split("\n").filter((l) => l.startsWith("vip_arp_collector_success{") && l.endsWith(" 0"));
       if (failed.length) throw new Error(`a source failed during the bench:\n${failed.join("\n")}`);
       if (!body.includes("vip_mac_owner{")) throw new Error("/metrics has no vip_mac_owner series");
-      return { series: body.split("\n").filter((l) => l && !l.startsWith("#")).length };
+      const lines = body.split("\n");
+      return { series: lines.filter((l) => l && !l.startsWith("#")).length, owners: lines.filter((l) => l.startsWith("vip_mac_owner{")).length };
     },
     async remediate(token, body = {}) {
       const res = await fetch(`${url}/remediate`, {

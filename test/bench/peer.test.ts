@@ -8,7 +8,7 @@ import { bashrcFor, HEAVY_PROFILE_PROGRAMS, passwdWithUsers, planUsers } from ".
 import { etcNetnsToRemove } from "../../lab/teardown.js";
 import { spread } from "../../bench/peer/measure.js";
 import { memoryScenario } from "../../bench/peer/memory-scenario.js";
-import { inWindow, parsePcap, tcpTraffic, udpExchange } from "../../bench/peer/pcap.js";
+import { inWindow, parsePcap, tcpTraffic, udpExchange, type Packet } from "../../bench/peer/pcap.js";
 import { parseMonitorLine } from "../../bench/peer/repair.js";
 import { DOCS_MARKERS, docsSection, headline, replaceBetween } from "../../bench/peer/report.js";
 import { checkPeerResults, judgeTargets, METHOD, type PeerResults, type RouterTableResult } from "../../bench/peer/results.js";
@@ -17,15 +17,7 @@ import { parse } from "yaml";
 
 // ---- a pcap writer for the tests ---------------------------------------------------------
 
-interface Pkt {
-  tsUs: number;
-  src: string;
-  dst: string;
-  proto: "udp" | "tcp";
-  sport: number;
-  dport: number;
-  payload: number;
-}
+type Pkt = Omit<Packet, "ipBytes">;
 
 const ipBytes = (ip: string) => ip.split(".").map(Number);
 

@@ -1,7 +1,7 @@
 // Markdown of the peer results (pure): the section of docs/benchmarks.md and the headline
 // table of README.md, each between markers so a new run replaces exactly its own text.
 import type { Spread } from "./measure.js";
-import { METHOD, method, type PeerResults } from "./results.js";
+import { METHOD, method, type MethodResult, type PeerResults } from "./results.js";
 
 export const DOCS_MARKERS = ["<!-- peer-bench:begin -->", "<!-- peer-bench:end -->"] as const;
 export const README_MARKERS = ["<!-- peer-headline:begin -->", "<!-- peer-headline:end -->"] as const;
@@ -22,6 +22,11 @@ const count = (v: number): string => (Number.isFinite(v) ? (Number.isInteger(v) 
 const kib = (v: number): string => (Number.isFinite(v) ? (v >= 1024 * 1024 ? `${(v / 2 ** 20).toFixed(1)} MiB` : `${(v / 1024).toFixed(1)} KiB`) : "-");
 const mib = (v: number): string => `${v.toFixed(1)} MiB`;
 const n = (v: number): string => v.toLocaleString("en-US");
+
+/** " (**2 of 5 runs failed**: why)" for a method whose reads failed; "" otherwise. */
+function failures(m: MethodResult): string {
+  return m.detail.failedRuns ? ` (**${m.detail.failedRuns} of ${m.ms.runs} runs failed**: ${String(m.detail.error).replace(/\|/g, "/").replace(/\s+/g, " ")})` : "";
+}
 
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
@@ -60,9 +65,8 @@ export function docsSection(r: PeerResults): string {
       const m = method(t, name);
       if (!m) continue;
       const tr = m.traffic;
-      const failed = m.detail.failedRuns ? ` (**${m.detail.failedRuns} of ${m.ms.runs} runs failed**: ${String(m.detail.error).replace(/\|/g, "/")})` : "";
       snmpRows.push([
-        n(t.entries), name + failed, med(m.ms), range(m.ms), count(tr.requests?.median ?? NaN),
+        n(t.entries), name + failures(m), med(m.ms), range(m.ms), count(tr.requests?.median ?? NaN),
         `${kib(tr.bytesToRouter?.median ?? NaN)} / ${kib(tr.bytesFromRouter?.median ?? NaN)}`,
         med(tr.agentMs), med(tr.clientMs), String(m.ms.runs),
       ]);
@@ -83,7 +87,7 @@ export function docsSection(r: PeerResults): string {
       if (!m) continue;
       const tr = m.traffic;
       sshRows.push([
-        n(t.entries), name, med(m.ms), range(m.ms), count(tr.packetsFromRouter?.median ?? NaN),
+        n(t.entries), name + failures(m), med(m.ms), range(m.ms), count(tr.packetsFromRouter?.median ?? NaN),
         `${kib(tr.bytesToRouter?.median ?? NaN)} / ${kib(tr.bytesFromRouter?.median ?? NaN)}`, String(m.ms.runs),
       ]);
     }
@@ -129,6 +133,11 @@ export function docsSection(r: PeerResults): string {
   return out.join("\n");
 }
 
+function linuxCell(m: MethodResult | undefined): string {
+  if (!m) return "-";
+  return m.detail.failedRuns ? `fails (${m.detail.failedRuns} of ${m.ms.runs} reads)` : med(m.ms);
+}
+
 export function headline(r: PeerResults): string {
   const rows = r.routerTable.map((t) => [
     n(t.entries),
@@ -136,7 +145,7 @@ export function headline(r: PeerResults): string {
     med(method(t, METHOD.snmp)?.ms),
     count(method(t, METHOD.snmp)?.traffic.requests?.median ?? NaN),
     med(method(t, METHOD.scrape)?.ms),
-    med(method(t, METHOD.linux)?.ms),
+    linuxCell(method(t, METHOD.linux)),
   ]);
   const rep = r.repair.find((x) => x.moves === 3);
   const mem = r.memory.find((m) => m.nodes === 100) ?? r.memory[r.memory.length - 1];

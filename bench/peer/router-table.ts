@@ -18,7 +18,7 @@ import { startCapture } from "./capture.js";
 import { startServedLab, type ServedLab } from "./served-lab.js";
 import { Pacer, spread, timed, type Spread, type Timed } from "./measure.js";
 import { inWindow, tcpTraffic, udpExchange, type Packet } from "./pcap.js";
-import type { MethodResult, RouterTableResult } from "./results.js";
+import { METHOD, type MethodResult, type RouterTableResult } from "./results.js";
 import { startSnmpExporter, type SnmpExporter } from "./snmp-exporter.js";
 
 export interface RouterTableOptions {
@@ -92,6 +92,16 @@ async function repeat(n: number, pacer: Pacer | null, fn: () => Promise<Run>, be
   return out;
 }
 
+/** A read that fails is a result (counted, its error kept), not a broken bench. */
+function attempt<T>(p: Promise<T>): Promise<{ value: T | null; error: string }> {
+  return p.then((value) => ({ value, error: "" }), (e: Error) => ({ value: null, error: e.message }));
+}
+
+function failureDetail(runs: readonly Run[], error: string): Record<string, string | number> {
+  const failed = runs.filter((r) => r.extra?.failed === 1).length;
+  return failed ? { error: error.slice(0, 300), failedRuns: failed } : {};
+}
+
 function expectVipEntries(what: string, entries: readonly { vip: string }[], vips: readonly string[]): void {
   const got = new Set(entries.map((e) => e.vip));
   const missing = vips.filter((v) => !got.has(v));
@@ -134,19 +144,19 @@ export async function benchRouterTable(lab: Lab, opts: RouterTableOptions): Prom
       const methods: { name: string; runs: Run[]; kind: "snmp" | "ssh"; detail?: Record<string, string | number> }[] = [];
       try {
         const walkRuns = size >= opts.slowWalkFrom ? opts.slowWalkRuns : opts.runs;
-        // A walk that fails (an agent too slow for snmp_exporter's timeouts) is a result, not
-        // a broken bench: it is counted and its error kept.
+        // snmp_exporter may give up on a slow agent: that is a result.
         let walkError = "";
         const walk = await repeat(walkRuns, pacer, async (): Promise<Run> => {
-          const t = await timed(() => snmpx!.walk(router, 1_800_000).then((v) => ({ ...v, error: "" }), (e: Error) => ({ rows: 0, walkSeconds: NaN, error: e.message })));
-          if (t.value.error) {
-            walkError = t.value.error.slice(0, 300);
+          const t = await timed(() => attempt(snmpx!.walk(router, 1_800_000)));
+          const v = t.value.value;
+          if (!v) {
+            walkError = t.value.error;
             return { t, extra: { failed: 1 } };
           }
-          if (t.value.rows < size) throw new Error(`snmp_exporter returned ${t.value.rows} ARP rows, the router has at least ${size}`);
-          return { t, extra: { rows: t.value.rows, failed: 0 } };
+          if (v.rows < size) throw new Error(`snmp_exporter returned ${v.rows} ARP rows, the router has at least ${size}`);
+          return { t, extra: { rows: v.rows, failed: 0 } };
         });
-        methods.push({ name: "snmp_exporter walk", runs: walk, kind: "snmp", detail: { module: "walk ipNetToMediaPhysAddress, max_repetitions 25", ...(walkError ? { error: walkError, failedRuns: walk.filter((r) => r.extra?.failed === 1).length } : {}) } });
+        methods.push({ name: METHOD.walk, runs: walk, kind: "snmp", detail: { module: "walk ipNetToMediaPhysAddress, max_repetitions 25", ...failureDetail(walk, walkError) } });
 
         // A fresh source per size: its first read is the one-time discovery.
         const snmp: RouterSource = createSnmpRouterSource(snmpCfg, log);
@@ -156,13 +166,13 @@ export async function benchRouterTable(lab: Lab, opts: RouterTableOptions): Prom
             expectVipEntries("the exporter's first SNMP read", t.value.entries, vips);
             return { t };
           }, refresh);
-          methods.push({ name: "exporter SNMP read, first (discovery)", runs: first, kind: "snmp" });
+          methods.push({ name: METHOD.snmpFirst, runs: first, kind: "snmp" });
           const reads = await repeat(opts.runs, pacer, async () => {
             const t = await timed(() => snmp.read(vips));
             expectVipEntries("the exporter's SNMP read", t.value.entries, vips);
             return { t };
           }, refresh);
-          methods.push({ name: "exporter SNMP read", runs: reads, kind: "snmp" });
+          methods.push({ name: METHOD.snmp, runs: reads, kind: "snmp" });
         } finally {
           await snmp.close();
         }
@@ -172,23 +182,30 @@ export async function benchRouterTable(lab: Lab, opts: RouterTableOptions): Prom
           if (t.value.owners !== vips.length) throw new Error(`the scrape shows ${t.value.owners} vip_mac_owner series for lab-router, expected ${vips.length}`);
           return { t, extra: { series: t.value.series } };
         }, refresh);
-        methods.push({ name: "exporter /metrics scrape (SNMP router + nodes)", runs: scrapes, kind: "snmp", detail: { nodes: lab.nodes.length, user: opts.user } });
+        methods.push({ name: METHOD.scrape, runs: scrapes, kind: "snmp", detail: { nodes: lab.nodes.length, user: opts.user } });
 
         await sshPacer.cold();
-        await linux.read(vips); // the SSH connection is opened once, as the exporter keeps it
+        await conn.exec("true", { timeoutMs: 30_000 }); // the SSH connection is opened once, as the exporter keeps it
         sshPacer.done();
-        const lin = await repeat(opts.runs, sshPacer, async () => {
-          const t = await timed(() => linux.read(vips));
-          expectVipEntries("the linux read", t.value.entries, vips);
-          return { t };
+        // The linux read may fail on a big table (e.g. output over the connection's cap): a result.
+        let linuxError = "";
+        const lin = await repeat(opts.runs, sshPacer, async (): Promise<Run> => {
+          const t = await timed(() => attempt(linux.read(vips)));
+          const v = t.value.value;
+          if (!v) {
+            linuxError = t.value.error;
+            return { t, extra: { failed: 1 } };
+          }
+          expectVipEntries("the linux read", v.entries, vips);
+          return { t, extra: { failed: 0 } };
         }, refresh);
-        methods.push({ name: "exporter linux read over SSH", runs: lin, kind: "ssh" });
+        methods.push({ name: METHOD.linux, runs: lin, kind: "ssh", detail: failureDetail(lin, linuxError) });
         const whole = await repeat(opts.runs, sshPacer, async () => {
           const t = await timed(() => conn.exec("ip -j neigh show", { timeoutMs: 60_000 }));
           if (t.value.code !== 0) throw new Error(`ip -j neigh show exited ${t.value.code}: ${t.value.stderr.slice(0, 200)}`);
           return { t, extra: { stdoutBytes: Buffer.byteLength(t.value.stdout) } };
         });
-        methods.push({ name: "ip -j neigh show over SSH (whole table)", runs: whole, kind: "ssh" });
+        methods.push({ name: METHOD.whole, runs: whole, kind: "ssh" });
       } catch (err) {
         await capture.kill();
         throw err;

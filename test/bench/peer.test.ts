@@ -290,6 +290,17 @@ describe("targets", () => {
     expect(headline(r)).toContain("Targets missed in this run: platform: linux read cost flat in table size; RSS at 100 nodes x 1000 VIPs at most 128 MiB; repair of 3 VIPs verified within 1.5 s of the POST");
   });
 
+  it("count a read that failed as missed, and say so in the tables", () => {
+    const base = results({ answerMs: 1000, rss: 100, linuxBigBytes: 4000 });
+    const lin = base.routerTable[1]!.methods.find((m) => m.method === METHOD.linux)!;
+    lin.detail = { error: "cannot parse `ip -j neigh` output | truncated", failedRuns: 3 };
+    const r = { ...base, targets: judgeTargets(base, 4) };
+    expect(r.targets[2]!.met).toBe(false);
+    expect(r.targets[2]!.measured).toContain("reads fail from 50,000 entries on: cannot parse `ip -j neigh` output | truncated");
+    expect(docsSection(r)).toContain("| 50,000 | exporter linux read over SSH (**3 of 3 runs failed**: cannot parse `ip -j neigh` output / truncated) | 25.0 ms |");
+    expect(headline(r)).toContain("| fails (3 of 3 reads) |");
+  });
+
   it("say 'not measured' when a run lacks the data (smoke)", () => {
     const r = results({ answerMs: 1000, rss: 100, linuxBigBytes: 4000 });
     const smoke: Omit<PeerResults, "targets"> = { ...r, routerTable: [r.routerTable[0]!], memory: [] };

@@ -100,25 +100,29 @@ export interface UdpExchange {
   answers: number;
   bytesToServer: number;
   bytesFromServer: number;
-  /** Sum over requests of the time until the server's next datagram: the server's share. */
+  /**
+   * Time the client waited for the server: from a request with none outstanding to the
+   * server's next datagram, summed. A retransmission while waiting adds no time, so this never
+   * exceeds the read's wall time (the clients here send one request at a time).
+   */
   serverMs: number;
 }
 
 /** SNMP (or any request/answer UDP service) seen from the server at address:port. */
 export function udpExchange(packets: readonly Packet[], server: string, port: number): UdpExchange {
   const r: UdpExchange = { requests: 0, answers: 0, bytesToServer: 0, bytesFromServer: 0, serverMs: 0 };
-  const waiting: number[] = [];
+  let waitingSince: number | null = null;
   for (const p of packets) {
     if (p.proto !== "udp") continue;
     if (p.dst === server && p.dport === port) {
       r.requests++;
       r.bytesToServer += p.ipBytes;
-      waiting.push(p.tsUs);
+      waitingSince ??= p.tsUs;
     } else if (p.src === server && p.sport === port) {
       r.answers++;
       r.bytesFromServer += p.ipBytes;
-      const asked = waiting.shift();
-      if (asked !== undefined) r.serverMs += (p.tsUs - asked) / 1000;
+      if (waitingSince !== null) r.serverMs += (p.tsUs - waitingSince) / 1000;
+      waitingSince = null;
     }
   }
   return r;

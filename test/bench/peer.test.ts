@@ -85,6 +85,12 @@ describe("pcap reading", () => {
     expect(udpExchange(inWindow(pk, { fromUs: 50_000, toUs: 200_000 }), ROUTER, 161).serverMs).toBe(1);
   });
 
+  it("counts a retransmission's wait once: the agent's share never exceeds the read", () => {
+    // Request, no answer for 5 s, the client retries, both get answered.
+    const pk = parsePcap(pcap([req(0), req(5_000_000), ans(5_500_000), ans(5_600_000), req(5_700_000), ans(5_800_000)]));
+    expect(udpExchange(pk, ROUTER, 161)).toMatchObject({ requests: 3, answers: 3, serverMs: 5_600 });
+  });
+
   it("counts any number of exchanges exactly (property)", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 1400 })), { minLength: 1, maxLength: 40 }), (xs) => {

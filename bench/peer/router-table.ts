@@ -113,14 +113,14 @@ export async function benchRouterTable(lab: Lab, opts: RouterTableOptions): Prom
   const router = lab.router.address;
   const vips = lab.vips;
   const sourceFile = join(dir, "bench-sources.yml");
-  lab.writeExporterConfig(sourceFile, { sshUser: opts.user, snmpTimeout: "30s" });
+  lab.writeExporterConfig(sourceFile, { sshUser: opts.user, snmpTimeout: "15s" });
   const config = loadConfigFile(sourceFile, {});
   const snmpCfg = config.routers.find((r) => r.type === "snmp");
   const linuxCfg = config.routers.find((r): r is SshRouterConfig => r.type === "ssh");
   if (!snmpCfg || snmpCfg.type !== "snmp" || !linuxCfg) throw new Error(`${sourceFile} lacks the SNMP or the linux router`);
   const log = silentLogger();
   const scrapeFile = join(dir, "bench-scrape.yml");
-  lab.writeExporterConfig(scrapeFile, { sshUser: opts.user, routers: ["snmp"], snmpTimeout: "30s" });
+  lab.writeExporterConfig(scrapeFile, { sshUser: opts.user, routers: ["snmp"], snmpTimeout: "15s" });
 
   const pacer = new Pacer(opts.coldGapMs);
   const refresh = () => lab.resolveVips();

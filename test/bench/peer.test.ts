@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { bulkAddress, bulkMac, bulkNeighbourBatch, countBulkNeighbours, MAX_BULK_NEIGHBOURS } from "../../lab/neighbours.js";
 import { bashrcFor, HEAVY_PROFILE_PROGRAMS, passwdWithUsers, planUsers } from "../../lab/users.js";
 import { etcNetnsToRemove } from "../../lab/teardown.js";
+import { exporterConfig } from "../../lab/exporter-config.js";
 import { spread } from "../../bench/peer/measure.js";
 import { memoryScenario } from "../../bench/peer/memory-scenario.js";
 import { inWindow, parsePcap, tcpTraffic, udpExchange, type Packet } from "../../bench/peer/pcap.js";
@@ -189,6 +190,33 @@ describe("lab users", () => {
     expect(() => etcNetnsToRemove("/etc/netns/../passwd", ["../passwd"])).toThrow("refusing to remove /etc/netns/../passwd");
     expect(() => etcNetnsToRemove("/etc/netns/..", [".."])).toThrow("refusing");
     expect(() => etcNetnsToRemove("/etc/netns/a/b", ["a/b"])).toThrow("refusing");
+  });
+});
+
+describe("the lab's exporter config, with the bench's overrides", () => {
+  const input = {
+    vips: ["203.0.113.101"],
+    nodes: [{ name: "lab-node-1", address: "203.0.113.1" }],
+    router: { address: "203.0.113.254" },
+    community: "c",
+    privateKeyFile: "/k",
+    knownHostsFile: "/kh",
+    tokenFile: "/t",
+  };
+
+  it("lists both routers, root and garp_count 1 by default", () => {
+    const doc = parse(exporterConfig(input));
+    expect(doc.routers.map((r: { name: string }) => r.name)).toEqual(["lab-router", "lab-router-ssh"]);
+    expect(doc.ssh.user).toBe("root");
+    expect(doc.remediation).toEqual({ token_file: "/t", garp_count: 1 });
+  });
+
+  it("takes another user, one router, an SNMP timeout and the product's remediation defaults", () => {
+    const doc = parse(exporterConfig({ ...input, overrides: { sshUser: "bench-plain", routers: ["snmp"], snmpTimeout: "15s", remediation: { cooldown: "0s" } } }));
+    expect(doc.routers).toHaveLength(1);
+    expect(doc.routers[0]).toMatchObject({ name: "lab-router", type: "snmp", timeout: "15s" });
+    expect(doc.ssh.user).toBe("bench-plain");
+    expect(doc.remediation).toEqual({ token_file: "/t", cooldown: "0s" });
   });
 });
 

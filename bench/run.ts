@@ -12,6 +12,7 @@ import { benchCliParsers } from "./cli-parsers.js";
 import type { BenchContext } from "./context.js";
 import { formatTable, markdownTable, nowMs, type Table } from "./lib/stats.js";
 import { benchMemory } from "./memory.js";
+import { runPeer } from "./peer/run.js";
 import { benchPlanner } from "./planner.js";
 import { benchScrape } from "./scrape.js";
 import { benchSeries } from "./series.js";
@@ -34,7 +35,9 @@ const USAGE = `usage: node dist/bench/run.js [--quick] [--only ${Object.keys(SUI
   --only LIST   run only these benchmarks, comma-separated
   --scrapes N   scrapes of the memory benchmark (default 2000; 300 with --quick; 200..100000)
   --json FILE   also write every table as JSON
-  --markdown F  also write every table as markdown`;
+  --markdown F  also write every table as markdown
+  --peer        instead: the peer bench on real parts in network namespaces (root; docs/benchmarks.md)
+  --smoke       with --peer: 1k entries, one run each (CI), JSON to a temp file unless --json`;
 
 interface Args {
   quick: boolean;
@@ -42,12 +45,14 @@ interface Args {
   json?: string;
   markdown?: string;
   scrapes?: number;
+  peer: boolean;
+  smoke: boolean;
   /** Internal: run the single suite of --only and send its table to the parent. */
   child: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: Object.keys(SUITES), child: false };
+  const args: Args = { quick: false, only: Object.keys(SUITES), child: false, peer: false, smoke: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -60,7 +65,9 @@ function parseArgs(argv: string[]): Args {
       args.only = value().split(",").map((s) => s.trim()).filter(Boolean);
       const bad = args.only.filter((s) => !(s in SUITES));
       if (bad.length) throw new Error(`unknown benchmark ${bad.join(", ")}: pick from ${Object.keys(SUITES).join(", ")}`);
-    } else if (a === "--json") args.json = value();
+    } else if (a === "--peer") args.peer = true;
+    else if (a === "--smoke") args.smoke = true;
+    else if (a === "--json") args.json = value();
     else if (a === "--markdown") args.markdown = value();
     else if (a === "--scrapes") {
       const v = value();
@@ -120,6 +127,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (args.child) return childMain(args);
+  if (args.smoke && !args.peer) {
+    console.error("--smoke belongs to --peer: use --peer --smoke (or --quick for the simulator benchmarks)");
+    process.exit(2);
+  }
+  if (args.peer) return runPeer(args.json === undefined ? { smoke: args.smoke } : { smoke: args.smoke, json: args.json });
   console.log(`vip-arp-exporter benchmarks (${args.quick ? "quick" : "full"} run) on ${machine()}\n`);
   const tables: Table[] = [];
   const started = nowMs();

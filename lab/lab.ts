@@ -5,12 +5,12 @@
 // VIPs the segment also runs IPv6 in the lab's /64; the host leg never does. Needs root. See
 // docs/lab.md.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LabFamily, type LabPlan, type LabPlanNode, type LabSubnet, LAB_FAMILIES, isLabSubnet, planLab } from "./addressing.js";
 import { inNs, run, runIgnoring } from "./exec.js";
-import { exporterConfig } from "./exporter-config.js";
+import { exporterConfig, type ExporterConfigOverrides } from "./exporter-config.js";
 import { type KeepalivedNode, type KeepalivedProcs, masterIndex, startKeepalived } from "./keepalived.js";
 import {
   addAddress, addBridge, addNamespace, addressesFromIpAddr, attach, hostRouteDev, linkExists,
@@ -24,6 +24,8 @@ import { type LabState, isRegistered, loadState, newState, register, saveState }
 import { withSubnetLock } from "./subnet-lock.js";
 import { stopTree, teardown } from "./teardown.js";
 import { BASE_TOOLS, IPV6_TOOLS, KEEPALIVED_TOOLS, TOOL_PACKAGES, missingTools } from "./tools.js";
+import { createHomes, ETC_NETNS, planUsers, userKeysPath, writeNetnsPasswd, type LabUser, type LabUserSpec } from "./users.js";
+import { BULK_NEIGH_NET, bulkNeighbourBatch, countBulkNeighbours, writeBatchFile } from "./neighbours.js";
 import { pollUntil } from "./wait.js";
 import { isIpv4, isIpv6, normalizeIp } from "../src/model/net.js";
 
@@ -58,6 +60,8 @@ export interface LabOptions {
   ownedByProcess?: boolean;
   /** The router's snmpd view: "lab" (default, everything) or Debian's stock "systemonly" view. */
   snmpView?: "lab" | "debian-stock";
+  /** Extra login users on the router and every node, besides root (see lab/users.ts). */
+  users?: readonly LabUserSpec[];
 }
 
 export interface LabHost {
@@ -95,6 +99,10 @@ export interface Lab {
   family: LabFamily;
   /** The lab's IPv6 /64; null without IPv6. */
   prefix6: string | null;
+  /** The extra login users (LabOptions.users); they log in with the lab's key. */
+  users: LabUser[];
+  /** Writes another exporter config for this lab (other user, routers, remediation) to path. */
+  writeExporterConfig(path: string, overrides: ExporterConfigOverrides): void;
   /** Runs argv (no shell) inside one of the lab's namespaces; resolves with stdout. */
   exec(ns: string, argv: readonly string[], opts?: { timeoutMs?: number }): Promise<string>;
   /** VIP -> MAC in the router's kernel ARP table and IPv6 neighbour cache (`ip -j neigh`), null when absent/failed. */
@@ -105,6 +113,13 @@ export interface Lab {
   vipHolders(): Promise<Record<string, string[]>>;
   /** The router sends to these VIPs (default all) and waits until each has an ARP entry. */
   resolveVips(vips?: readonly string[]): Promise<void>;
+  /**
+   * Grows the router's kernel neighbour table to `total` permanent entries in 198.18.0.0/15
+   * (besides the VIPs), with `ip -batch`; checks the count. Returns the count.
+   */
+  setRouterBulkNeighbours(total: number): Promise<number>;
+  /** Permanent entries in 198.18.0.0/15 in the router's table now. */
+  routerBulkNeighbours(): Promise<number>;
   /** Deletes the router's ARP entry for a VIP. */
   forgetRouterEntry(vip: string): Promise<void>;
   setArpAccept(value: 0 | 1 | 2): Promise<void>;
@@ -195,7 +210,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   if (opts.ownedByProcess) state.owner = track("lab owner", process.pid) ?? undefined;
   saveState(state);
   register(state);
-  const lab = new LabImpl(plan, state, mode, opts.spreadMasters ?? true, opts.snmpView ?? "lab");
+  const lab = new LabImpl(plan, state, mode, opts.spreadMasters ?? true, opts.snmpView ?? "lab", opts.users ?? []);
   try {
     await lab.build(arpAccept, opts.resolve ?? "all", opts.subnetWaitMs ?? 0);
   } catch (err) {
@@ -260,6 +275,7 @@ class LabImpl implements Lab {
   readonly vips6: string[];
   readonly family: LabFamily;
   readonly prefix6: string | null;
+  users: LabUser[] = [];
   private readonly logDir: string;
   private readonly sites = new Map<string, SshdSite>();
   private readonly sshd = new Map<string, TrackedProcess>();
@@ -272,6 +288,7 @@ class LabImpl implements Lab {
     readonly mode: VipMode,
     private readonly spread: boolean,
     private readonly snmpView: "lab" | "debian-stock",
+    private readonly userSpecs: readonly LabUserSpec[] = [],
   ) {
     this.dir = state.dir;
     this.prefix = plan.prefix;
@@ -371,20 +388,23 @@ class LabImpl implements Lab {
     if (toResolve.length) await this.resolveVips(toResolve);
 
     this.note(["config.yml"]);
-    writeFileSync(
-      this.configFile,
-      exporterConfig({
-        vips: p.vips,
-        family: p.family,
-        nodes: p.nodes,
-        router: p.router,
-        community: this.community,
-        privateKeyFile: this.privateKeyFile,
-        knownHostsFile: this.knownHostsFile,
-        tokenFile: this.tokenFile,
-      }),
-      { mode: 0o600 },
-    );
+    this.writeExporterConfig(this.configFile, {});
+  }
+
+  writeExporterConfig(path: string, overrides: ExporterConfigOverrides): void {
+    const p = this.plan;
+    const text = exporterConfig({
+      vips: p.vips,
+      family: p.family,
+      nodes: p.nodes,
+      router: p.router,
+      community: this.community,
+      privateKeyFile: this.privateKeyFile,
+      knownHostsFile: this.knownHostsFile,
+      tokenFile: this.tokenFile,
+      overrides,
+    });
+    writeFileSync(path, text, { mode: 0o600 });
   }
 
   /**
@@ -447,6 +467,7 @@ class LabImpl implements Lab {
     const authorized = join(this.dir, "authorized_keys");
     writeFileSync(authorized, pub + "\n", { mode: 0o600 });
     writeFileSync(this.tokenFile, this.token + "\n", { mode: 0o600 });
+    const userKeys = this.userSpecs.length ? this.addUsers(pub) : undefined;
 
     const knownHosts: string[] = [];
     for (const site of [p.router, ...p.nodes]) {
@@ -456,7 +477,7 @@ class LabImpl implements Lab {
       const utsFile = await this.ownHostname(site, siteDir);
       const s: SshdSite = { ns: site.ns, name: site.name, address: site.address, dir: siteDir, utsFile };
       this.sites.set(site.name, s);
-      knownHosts.push(await prepareSshd(s, authorized));
+      knownHosts.push(await prepareSshd(s, authorized, userKeys));
     }
     writeFileSync(this.knownHostsFile, knownHosts.join("\n") + "\n", { mode: 0o600 });
     for (const s of this.sites.values()) {
@@ -470,6 +491,24 @@ class LabImpl implements Lab {
         this.logDir,
       ),
     );
+  }
+
+  /**
+   * The extra users: homes under DIR/home (DIR made traversable, its files stay 0600), and a
+   * passwd with them in /etc/netns/NS/ of the router and each node, recorded before written.
+   * Returns sshd's per-user AuthorizedKeysFile pattern.
+   */
+  private addUsers(publicKey: string): string {
+    const p = this.plan;
+    const homeDir = join(this.dir, "home");
+    this.users = planUsers(this.userSpecs, readFileSync("/etc/passwd", "utf8"), homeDir);
+    const namespaces = [p.router.ns, ...p.nodes.map((n) => n.ns)];
+    this.state.etcNetns = [...(this.state.etcNetns ?? []), ...namespaces.map((ns) => join(ETC_NETNS, ns))];
+    this.note(["home"]);
+    writeNetnsPasswd(namespaces, this.users);
+    chmodSync(this.dir, 0o711);
+    createHomes(this.users, homeDir, publicKey);
+    return userKeysPath(homeDir);
   }
 
   /** A persistent UTS namespace with the site's hostname, bind-mounted on a file in its dir. */
@@ -575,6 +614,27 @@ class LabImpl implements Lab {
       },
       { timeoutMs: 20_000 },
     );
+  }
+
+  async routerBulkNeighbours(): Promise<number> {
+    return countBulkNeighbours(await run(["ip", "-n", this.router.ns, "-j", "neigh", "show", "to", BULK_NEIGH_NET, "nud", "permanent"], { timeoutMs: 60_000 }));
+  }
+
+  async setRouterBulkNeighbours(total: number): Promise<number> {
+    const have = await this.routerBulkNeighbours();
+    if (total < have) {
+      await run(["ip", "-n", this.router.ns, "neigh", "flush", "to", BULK_NEIGH_NET, "nud", "permanent"], { timeoutMs: 60_000 });
+    }
+    const from = total < have ? 0 : have;
+    if (total > from) {
+      const file = join(this.dir, "bulk-neigh.batch");
+      this.note(["bulk-neigh.batch"]);
+      writeBatchFile(file, bulkNeighbourBatch(from, total));
+      await run(["ip", "-n", this.router.ns, "-batch", file], { timeoutMs: 120_000 });
+    }
+    const now = await this.routerBulkNeighbours();
+    if (now !== total) throw new Error(`the router has ${now} entries in ${BULK_NEIGH_NET}, expected ${total} after ip -batch`);
+    return now;
   }
 
   async forgetRouterEntry(vip: string): Promise<void> {

@@ -23,13 +23,14 @@ export async function generateKey(path: string, comment: string): Promise<string
   return readFileSync(`${path}.pub`, "utf8").trim();
 }
 
-export function sshdConfig(site: SshdSite, authorizedKeysFile: string): string {
+/** userKeys: a second AuthorizedKeysFile pattern (with %u) for the lab's extra users. */
+export function sshdConfig(site: SshdSite, authorizedKeysFile: string, userKeys?: string): string {
   return [
     `# vip-arp-exporter lab: sshd for ${site.name}`,
     `ListenAddress ${site.address}`,
     `HostKey ${join(site.dir, "ssh_host_ed25519_key")}`,
     `PidFile ${join(site.dir, "sshd.pid")}`,
-    `AuthorizedKeysFile ${authorizedKeysFile}`,
+    `AuthorizedKeysFile ${authorizedKeysFile}${userKeys ? ` ${userKeys}` : ""}`,
     // Keys live in the lab dir (often under /tmp): the default ownership checks would refuse them.
     "StrictModes no",
     "PermitRootLogin prohibit-password",
@@ -47,10 +48,10 @@ export function sshdConfig(site: SshdSite, authorizedKeysFile: string): string {
 }
 
 /** Writes the host key and config for a site; returns the known_hosts line for it. */
-export async function prepareSshd(site: SshdSite, authorizedKeysFile: string): Promise<string> {
+export async function prepareSshd(site: SshdSite, authorizedKeysFile: string, userKeys?: string): Promise<string> {
   mkdirSync(site.dir, { recursive: true, mode: 0o700 });
   const pub = await generateKey(join(site.dir, "ssh_host_ed25519_key"), `${site.name}-host`);
-  writeFileSync(join(site.dir, "sshd_config"), sshdConfig(site, authorizedKeysFile), { mode: 0o600 });
+  writeFileSync(join(site.dir, "sshd_config"), sshdConfig(site, authorizedKeysFile, userKeys), { mode: 0o600 });
   const [type, key] = pub.split(" ");
   return `${site.address} ${type} ${key}`;
 }

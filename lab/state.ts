@@ -21,6 +21,8 @@ export interface LabState {
   /** Persistent UTS namespace files (bind mounts) to unmount. */
   utsFiles: string[];
   processes: TrackedProcess[];
+  /** /etc/netns/NS directories the lab wrote (extra users' passwd): removed on down. */
+  etcNetns?: string[];
   /** Entries inside dir that the lab created (removed on down when dir is not the lab's own). */
   files: string[];
   createdAt: string;

@@ -1,12 +1,13 @@
 // Tearing a lab down from its state: host leg first (so nothing on the host can reach the
 // subnet through the lab any more), then the lab's processes by pid, then the namespaces.
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runIgnoring } from "./exec.js";
 import { deleteHostLink, deleteNamespace, linkExists, listNamespaces } from "./netns.js";
 import { sweepNetns } from "./ns-procs.js";
 import { stopAll, track, type TrackedProcess } from "./procs.js";
 import { saveState, unregister, type LabState } from "./state.js";
+import { ETC_NETNS } from "./users.js";
 import { pollUntil } from "./wait.js";
 
 /** Live descendants of the given pids (e.g. sshd's per-connection children), from /proc. */
@@ -70,6 +71,9 @@ export async function teardown(state: LabState): Promise<void> {
     });
   }
   for (const ns of ours) await step(`delete namespace ${ns}`, () => deleteNamespace(ns));
+  for (const d of state.etcNetns ?? []) {
+    await step(`remove ${d}`, async () => rmSync(etcNetnsToRemove(d, state.namespaces), { recursive: true, force: true }));
+  }
   if (state.hostLeg) {
     await step(`wait for ${state.hostLeg} to go`, async () => {
       await pollUntil(`host link ${state.hostLeg} to disappear`, async () => ((await linkExists(state.hostLeg!)) ? undefined : true), { timeoutMs: 5_000 });
@@ -93,16 +97,30 @@ export async function teardown(state: LabState): Promise<void> {
 }
 
 /**
+ * The /etc/netns/NS directory to remove, checked: NS must be one of the lab's namespaces and a
+ * plain name (no "/" or ".."), so nothing outside /etc/netns/ can ever be named. Pure.
+ */
+export function etcNetnsToRemove(dir: string, namespaces: readonly string[]): string {
+  const ns = dir.startsWith(`${ETC_NETNS}/`) ? dir.slice(ETC_NETNS.length + 1) : "";
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(ns) || !namespaces.includes(ns)) {
+    throw new Error(`refusing to remove ${dir}: not /etc/netns/ of one of the lab's namespaces`);
+  }
+  return join(ETC_NETNS, ns);
+}
+
+/**
  * For a registered lab whose state file is gone: its namespaces are the ones named
  * PREFIX-*, its host leg PREFIX-h. Processes still inside those namespaces are stopped.
  */
 export async function teardownByPrefix(prefix: string, dir: string): Promise<string[]> {
   const namespaces = (await listNamespaces()).filter((ns) => ns.startsWith(`${prefix}-`));
   const hostLeg = `${prefix}-h`;
+  const etcNetns = existsSync(ETC_NETNS) ? readdirSync(ETC_NETNS).filter((d) => d.startsWith(`${prefix}-`)) : [];
   await teardown({
     version: 1, prefix, dir, createdDir: false, subnet: "", mode: "static",
     hostLeg: (await linkExists(hostLeg)) ? hostLeg : null,
-    namespaces, utsFiles: nsMountsUnder(dir), processes: [], files: [], createdAt: "",
+    namespaces: [...new Set([...namespaces, ...etcNetns])], utsFiles: nsMountsUnder(dir), processes: [], files: [], createdAt: "",
+    etcNetns: etcNetns.map((d) => join(ETC_NETNS, d)),
   });
   return namespaces;
 }

@@ -1,3 +1,5 @@
+// THE REFERENCE MIN-COST FLOW: src/model/mincostflow.ts as it was before the node-level solver
+// (commit 69480c0), unchanged. Used only by the reference planner solver (./assign.ts).
 // Min-cost flow by successive shortest paths (Dijkstra with potentials), one unit per
 // augmentation. Edges may have convex cost: the k-th unit through an edge costs
 // cost + slope * (k - 1), which is how the planner charges more for each extra VIP on a node.

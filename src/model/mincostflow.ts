@@ -48,8 +48,7 @@ export function minCostPlacement(net: PlacementNetwork, layout: RowLayout = "aut
       degree[node[e]!]!++;
     }
   }
-  const unplaced = unplacedByCost(net, edgeVip, degree);
-  const { uStart, uVip, uCost } = unplaced;
+  const { uStart, uVip, uCost } = unplacedByCost(net, edgeVip, degree);
   const uNext = uStart.slice(0, N);
 
   const at = new Int32Array(V).fill(-1);
@@ -109,10 +108,11 @@ export function minCostPlacement(net: PlacementNetwork, layout: RowLayout = "aut
       const { dense, len, to, val, edge } = offers.rows[a]!;
       const base = d + pot[a]!;
       if (dense) {
+        // Read at the open nodes only, closing those settled or reached at distance <= d.
         for (let k = 0; k < opened; ) {
           const b = open[k]!, was = dist[b]!;
           if (was <= d) {
-            open[k] = open[--opened]!; // closed
+            open[k] = open[--opened]!;
             continue;
           }
           k++;
@@ -125,6 +125,7 @@ export function minCostPlacement(net: PlacementNetwork, layout: RowLayout = "aut
           }
         }
       } else {
+        // Settled nodes need no check: their distance is <= d, and offers are >= d.
         for (let k = 0; k < len; k++) {
           const b = to[k]!;
           const nd = base + val[k]! - pot[b]!;

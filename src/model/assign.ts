@@ -7,7 +7,9 @@
 //   2. then the fewest moves (target != current owner);
 //   3. then each VIP's candidate preference (rendezvous order), so ties resolve stably.
 // Weights keep the three levels apart: W2 exceeds any level-3 total and W1 any level-2+3 total.
-import { MinCostFlow } from "./mincostflow.js";
+// The network is solved by minCostPlacement (mincostflow.ts), which gives exactly the flow a
+// general successive-shortest-path solver gives on it, ties included.
+import { minCostPlacement, type PlacementNetwork } from "./mincostflow.js";
 
 export interface FreeVip {
   vip: string;
@@ -30,41 +32,55 @@ export interface NodeLoad {
 export function assign(vips: FreeVip[], nodes: NodeLoad[]): Map<string, string> {
   const result = new Map<string, string>();
   if (vips.length === 0) return result;
+  const at = minCostPlacement(placementNetwork(vips, nodes));
+  vips.forEach((v, i) => {
+    if (at[i]! >= 0) result.set(v.vip, nodes[at[i]!]!.name);
+  });
+  return result;
+}
+
+/** The weights of the three levels for f free VIPs; safe: every path cost stays exact in a double. */
+export function levelWeights(f: number, maxRank: number, maxBase: number, vertices: number) {
+  const w2 = f * maxRank + 1;
+  const w1 = w2 * (f + 1);
+  const maxUnit = w1 * (2 * (maxBase + f) - 1) + w2 + maxRank;
+  return { w1, w2, rank: maxRank, safe: maxUnit * vertices * 2 <= Number.MAX_SAFE_INTEGER };
+}
+
+/** The objective as a network for minCostPlacement (VIPs and nodes in the order given). */
+export function placementNetwork(vips: FreeVip[], nodes: NodeLoad[]): PlacementNetwork {
   const nodeIdx = new Map(nodes.map((n, i) => [n.name, i]));
   const f = vips.length;
   const maxRank = Math.max(0, ...vips.map((v) => v.candidates.length - 1));
   const maxBase = Math.max(0, ...nodes.map((n) => n.base));
   const vertices = f + nodes.length + 2;
-  const weights = (rank: number) => {
-    const w2 = f * rank + 1;
-    const w1 = w2 * (f + 1);
-    const maxUnit = w1 * (2 * (maxBase + f) - 1) + w2 + rank;
-    return { w1, w2, rank, safe: maxUnit * vertices * 2 <= Number.MAX_SAFE_INTEGER };
-  };
   // Preference is the least important level: drop it before risking inexact arithmetic.
-  let w = weights(maxRank);
-  if (!w.safe) w = weights(0);
+  let w = levelWeights(f, maxRank, maxBase, vertices);
+  if (!w.safe) w = levelWeights(f, 0, maxBase, vertices);
   if (!w.safe) throw new RangeError(`planner: ${f} VIPs over ${nodes.length} nodes is too large to plan`);
 
-  const S = 0, T = vertices - 1;
-  const mcf = new MinCostFlow(vertices);
-  const degree = new Array<number>(nodes.length).fill(0);
-  const edges: { vip: string; node: string; id: number }[] = [];
+  // VIP -> candidate edges; a repeated candidate adds nothing (its first edge is the cheaper).
+  const start = new Int32Array(f + 1);
+  const node = new Int32Array(vips.reduce((s, v) => s + v.candidates.length, 0));
+  const cost = new Float64Array(node.length);
+  const listed = new Int32Array(nodes.length).fill(-1);
+  let e = 0;
   vips.forEach((v, i) => {
-    mcf.addEdge(S, 1 + i, 1, 0);
-    v.candidates.forEach((node, rank) => {
-      const j = nodeIdx.get(node);
-      if (j === undefined) return;
-      degree[j]!++;
-      const cost = (node === v.owner ? 0 : w.w2) + (w.rank > 0 ? rank : 0);
-      edges.push({ vip: v.vip, node, id: mcf.addEdge(1 + i, 1 + f + j, 1, cost) });
+    v.candidates.forEach((name, rank) => {
+      const j = nodeIdx.get(name);
+      if (j === undefined || listed[j] === i) return;
+      listed[j] = i;
+      node[e] = j;
+      cost[e++] = (name === v.owner ? 0 : w.w2) + (w.rank > 0 ? rank : 0);
     });
+    start[i + 1] = e;
   });
-  nodes.forEach((n, j) => {
-    // The (base+k)-th VIP on the node costs 2(base+k)-1: marginal of the squared load.
-    if (degree[j]! > 0) mcf.addEdge(1 + f + j, T, degree[j]!, w.w1 * (2 * n.base + 1), 2 * w.w1);
-  });
-  mcf.run(S, T, f);
-  for (const e of edges) if (mcf.flow(e.id) > 0) result.set(e.vip, e.node);
-  return result;
+  return {
+    start,
+    node: node.subarray(0, e),
+    cost: cost.subarray(0, e),
+    // The (base+k)-th VIP on a node costs 2(base+k)-1: marginal of the squared load.
+    first: Float64Array.from(nodes, (n) => w.w1 * (2 * n.base + 1)),
+    slope: new Float64Array(nodes.length).fill(2 * w.w1),
+  };
 }

@@ -1,7 +1,7 @@
 // The remediation planner: a target owner for every VIP and the GARPs that get every router
 // there. GARPs reach every router on the segment, so there is one plan per segment.
 // Same analysis in any order -> same plan, so two exporter replicas never fight.
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { canonicalMac } from "./analyze.js";
 import { assign, type FreeVip } from "./assign.js";
 import { distrustedRouters } from "./guard.js";
@@ -10,8 +10,15 @@ import type { Analysis, GarpAction, Mac, Plan, PlanBlocked, PlanOptions, VipView
 
 /** Rendezvous score of a node for a VIP: lower wins. Stable across runs and replicas. */
 export function rendezvous(vip: string, node: string): string {
-  return createHash("sha256").update(`${vip}|${node}`).digest("hex");
+  return sha256Hex(`${vip}|${node}`);
 }
+
+// The same digest; one-shot crypto.hash (Node >= 20.12) takes half the time of a Hash object,
+// which matters at 100k VIP-node pairs. A namespace import, so older Node 20 still loads this.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -131,10 +131,24 @@ function changedAt(events: readonly NeighEvent[], vip: string, mac: string, t0: 
   return e.atMs;
 }
 
-/** GARPs from the chosen nodes, then checks the router shows exactly that. */
+/**
+ * GARPs from the chosen nodes, then checks the router shows exactly that. The answer of a
+ * repair comes once it is verified, while its arpings may still be sending (arping -c 3 lasts
+ * 2 s): their late packets can undo this start, so it is set again until it holds (bounded).
+ */
 async function setStart(lab: Lab, start: readonly number[]): Promise<void> {
-  await Promise.all(lab.vips.map((vip, i) => lab.garp(lab.nodes[start[i]!]!.name, vip)));
-  const neigh = await lab.routerNeigh();
-  const wrong = lab.vips.filter((vip, i) => neigh[vip] !== lab.nodes[start[i]!]!.mac);
-  if (wrong.length) throw new Error(`setting up the repair case: the router maps ${wrong.map((v) => `${v} -> ${neigh[v]}`).join(", ")}`);
+  let wrong: string[] = [];
+  for (let attempt = 0; attempt < 12; attempt++) {
+    await Promise.all(lab.vips.map((vip, i) => lab.garp(lab.nodes[start[i]!]!.name, vip)));
+    const neigh = await lab.routerNeigh();
+    wrong = lab.vips.filter((vip, i) => neigh[vip] !== lab.nodes[start[i]!]!.mac).map((v) => `${v} -> ${neigh[v]}`);
+    if (wrong.length === 0) {
+      // Held for a second too: the previous run's arpings are done.
+      await new Promise((r) => setTimeout(r, 1000));
+      const again = await lab.routerNeigh();
+      if (lab.vips.every((vip, i) => again[vip] === lab.nodes[start[i]!]!.mac)) return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`setting up the repair case: the router maps ${wrong.join(", ")}`);
 }

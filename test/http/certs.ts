@@ -38,8 +38,10 @@ function pem(der: Buffer): string {
 /** A certificate for `cn`, signed by `issuer` (self-signed when absent). CA certificates can sign others. */
 export function issue(cn: string, opts: { issuer?: Issued & { cn: string }; ca?: boolean } = {}): Issued & { cn: string } {
   const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  // DER wants the shortest encoding of a positive INTEGER: a first byte of 0x00 (a random one
+  // in 128) is "illegal padding" to OpenSSL, which then rejects the certificate or ignores the CA.
   const serial = randomBytes(8);
-  serial[0]! &= 0x7f;
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const now = Date.now();
   const extensions = opts.ca
     ? [ext("2.5.29.19", true, seq(tlv(0x01, Buffer.from([0xff])))), ext("2.5.29.15", true, tlv(0x03, Buffer.from([0x01, 0x06])))]

@@ -17,20 +17,23 @@ export interface SimKeys {
   hostKeys: Record<string, SimKeyPair>;
 }
 
-function pair(comment: string): SimKeyPair {
-  // ssh2 cannot parse about 1 in 300 of the ed25519 keys it generates itself
-  // ("Malformed OpenSSH private key"): keep only keys it can read back.
+/**
+ * An ed25519 pair ssh2 can read back. ssh2 1.17's generateKeyPairSync strips leading zero
+ * bytes off the public key (mscdex/ssh2#1513), so about 1 key in 256 is "Malformed OpenSSH
+ * public key" or "... private key" to its own parser: keep only keys whose both halves parse.
+ */
+export function ed25519Pair(comment = ""): SimKeyPair {
   for (let attempt = 0; attempt < 20; attempt++) {
     const k = utils.generateKeyPairSync("ed25519", { comment });
-    if (!(utils.parseKey(k.private) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
+    if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
   }
   throw new Error("could not generate a usable ed25519 key for the simulated segment");
 }
 
 export function generateSimKeys(nodeNames: string[]): SimKeys {
   const hostKeys: Record<string, SimKeyPair> = {};
-  for (const name of nodeNames) hostKeys[name] = pair(`sim host key of ${name}`);
-  return { client: pair("vip-arp-exporter sim client"), hostKeys };
+  for (const name of nodeNames) hostKeys[name] = ed25519Pair(`sim host key of ${name}`);
+  return { client: ed25519Pair("vip-arp-exporter sim client"), hostKeys };
 }
 
 /** OpenSSH known_hosts lines, e.g. "[127.0.0.1]:2222 ssh-ed25519 AAAA...". */

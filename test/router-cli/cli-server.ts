@@ -3,6 +3,7 @@
 import { createServer, type Server as NetServer, type Socket } from "node:net";
 import ssh2 from "ssh2";
 import type { SshSettings } from "../../src/config/types.js";
+import { ed25519Pair } from "../../src/sim/keys.js";
 
 const { Server, utils } = ssh2;
 
@@ -34,15 +35,15 @@ export interface CliServer {
 }
 
 export async function startCliServer(respond: (command: string) => CliReply): Promise<CliServer> {
-  const hostKey = utils.generateKeyPairSync("ed25519");
-  const clientKey = utils.generateKeyPairSync("ed25519");
-  const allowed = utils.parseKey(clientKey.public);
+  const hostKey = ed25519Pair();
+  const clientKey = ed25519Pair();
+  const allowed = utils.parseKey(clientKey.publicKey);
   if (allowed instanceof Error) throw allowed;
   const commands: string[] = [];
   const sockets = new Set<Socket>();
   const count = { tcp: 0, ssh: 0 };
 
-  const ssh = new Server({ hostKeys: [hostKey.private] }, (client) => {
+  const ssh = new Server({ hostKeys: [hostKey.privateKey] }, (client) => {
     client.on("error", () => {});
     client.on("authentication", (ctx) => {
       const ok =
@@ -109,8 +110,8 @@ export async function startCliServer(respond: (command: string) => CliReply): Pr
     openSockets: () => sockets.size,
     settings: {
       user: "netops",
-      privateKey: clientKey.private,
-      knownHosts: `[127.0.0.1]:${port} ${hostKey.public}\n`,
+      privateKey: clientKey.privateKey,
+      knownHosts: `[127.0.0.1]:${port} ${hostKey.publicKey}\n`,
       knownHostsFile: "<test known_hosts>",
       timeoutMs: 5000,
       keepaliveIntervalMs: 0,

@@ -27,7 +27,7 @@ export function ed25519Pair(comment = ""): SimKeyPair {
     const k = utils.generateKeyPairSync("ed25519", { comment });
     if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
   }
-  throw new Error("could not generate a usable ed25519 key for the simulated segment");
+  throw new Error("could not generate an ed25519 key that ssh2 can read back in 20 tries: check the ssh2 version in package-lock.json");
 }
 
 export function generateSimKeys(nodeNames: string[]): SimKeys {
